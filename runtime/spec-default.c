@@ -1,0 +1,2 @@
+/* placeholder until `warren spec` lands */
+#include "spec-default.h"

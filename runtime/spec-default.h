@@ -1,0 +1,15 @@
+/* spec-default: the config.json that `warren spec` writes, for root and rootless containers.
+ * Reading configs is left to spec.c. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+typedef struct
+{
+  gboolean rootless;
+  const char *const *args; /* NULL for the default ["sh"] */
+} SpecDefaultOptions;
+
+/* The default config as a JSON tree. */
+JsonNode *spec_default_generate (const SpecDefaultOptions *options);

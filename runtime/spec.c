@@ -1,0 +1,2 @@
+/* placeholder until the parser lands */
+#include "spec.h"

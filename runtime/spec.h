@@ -1,0 +1,158 @@
+/* spec: config.json read once into typed structs and validated, every error naming the JSON
+ * path. Nothing after spec_load() touches JSON. What the fields do is left to the modules that
+ * apply them (rootfs.c, userns.c, process.c, ...). */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef enum
+{
+  SPEC_NS_PID,
+  SPEC_NS_NETWORK,
+  SPEC_NS_MOUNT,
+  SPEC_NS_IPC,
+  SPEC_NS_UTS,
+  SPEC_NS_USER,
+  SPEC_NS_CGROUP,
+  SPEC_NS_TIME,
+  SPEC_NS_COUNT,
+} SpecNamespaceType;
+
+typedef struct
+{
+  gboolean enabled; /* listed in linux.namespaces */
+  char *path;       /* join this one instead of creating a new one; NULL to create */
+} SpecNamespace;
+
+typedef struct
+{
+  guint32 container_id;
+  guint32 host_id;
+  guint32 size;
+} SpecIdMapping;
+
+typedef struct
+{
+  char *destination;
+  char *type;    /* NULL when absent: bind mounts often omit it */
+  char *source;  /* NULL when absent */
+  char **options; /* NULL-terminated, never NULL after parsing */
+  /* Derived from options by spec.c: */
+  unsigned long flags;         /* MS_* flags to set */
+  unsigned long clear_flags;   /* MS_* flags the options clear (rw, suid, ...) */
+  unsigned long propagation;   /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (| MS_REC) */
+  gboolean bind;               /* "bind" or "rbind" option, or type "bind" */
+  gboolean recursive_bind;     /* "rbind" */
+  char *data;                  /* the options that are not flags, comma-joined; may be NULL */
+} SpecMount;
+
+typedef struct
+{
+  int type;        /* RLIMIT_* */
+  char *name;      /* "RLIMIT_NOFILE" */
+  guint64 soft;
+  guint64 hard;
+} SpecRlimit;
+
+typedef struct
+{
+  char *path;
+  char type;       /* 'c', 'b', 'u' or 'p' */
+  gint64 major;
+  gint64 minor;
+  gboolean has_mode;
+  guint32 file_mode;
+  gboolean has_uid;
+  guint32 uid;
+  gboolean has_gid;
+  guint32 gid;
+} SpecDevice;
+
+typedef struct
+{
+  /* Each is a NULL-terminated list of names as written ("CAP_CHOWN"), NULL when absent. */
+  char **bounding;
+  char **effective;
+  char **permitted;
+  char **inheritable;
+  char **ambient;
+} SpecCapabilities;
+
+typedef struct
+{
+  gboolean terminal;
+  guint32 console_width;   /* consoleSize.width, 0 when absent */
+  guint32 console_height;
+  guint32 uid;
+  guint32 gid;
+  gboolean has_umask;
+  guint32 umask;
+  guint32 *additional_gids;
+  guint n_additional_gids;
+  char **args;             /* at least one element */
+  char **env;              /* NULL-terminated, never NULL after parsing */
+  char *cwd;               /* absolute */
+  SpecCapabilities *capabilities; /* NULL when absent */
+  SpecRlimit *rlimits;
+  guint n_rlimits;
+  gboolean no_new_privileges;
+  gboolean has_oom_score_adj;
+  int oom_score_adj;
+  char *apparmor_profile;  /* NULL when absent */
+  char *selinux_label;     /* NULL when absent */
+} SpecProcess;
+
+typedef struct
+{
+  char *oci_version;
+  char *root_path;         /* as written; relative to the bundle when not absolute */
+  gboolean root_readonly;
+  char *hostname;          /* NULL when absent */
+  char *domainname;        /* NULL when absent */
+  SpecProcess *process;    /* NULL when absent (allowed by the spec for create only) */
+  SpecMount *mounts;
+  guint n_mounts;
+  GHashTable *annotations; /* string → string, never NULL after parsing */
+
+  /* linux */
+  SpecNamespace namespaces[SPEC_NS_COUNT];
+  SpecIdMapping *uid_mappings;
+  guint n_uid_mappings;
+  SpecIdMapping *gid_mappings;
+  guint n_gid_mappings;
+  SpecDevice *devices;
+  guint n_devices;
+  char **masked_paths;     /* NULL-terminated, never NULL after parsing */
+  char **readonly_paths;   /* NULL-terminated, never NULL after parsing */
+  GHashTable *sysctl;      /* string → string, never NULL after parsing */
+  char *rootfs_propagation; /* NULL when absent */
+  unsigned long rootfs_propagation_flags; /* MS_* derived from it; 0 when absent */
+  char *cgroups_path;      /* NULL when absent */
+  gboolean has_resources;  /* linux.resources present */
+  char *mount_label;       /* NULL when absent */
+  /* linux.timeOffsets */
+  gboolean has_time_offsets;
+  gint64 monotonic_secs;
+  guint32 monotonic_nanosecs;
+  gint64 boottime_secs;
+  guint32 boottime_nanosecs;
+
+  /* Fields that later issues implement; set when the config asks for them so the runtime
+   * can refuse them by name instead of ignoring them. */
+  gboolean has_hooks;
+  gboolean has_seccomp;
+} WarrenSpec;
+
+/* Load and validate bundle_dir/config.json. `file` names it in messages ("config.json"). */
+WarrenSpec *spec_load_file (const char *path, const char *file, GError **error);
+/* Parse and validate from memory (used by the unit tests). */
+WarrenSpec *spec_load_data (const char *data, gssize length, const char *file, GError **error);
+
+void spec_free (WarrenSpec *spec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WarrenSpec, spec_free)
+
+const char *spec_namespace_name (SpecNamespaceType type); /* "pid", "network", ... */
+/* The CLONE_NEW* flag of a namespace type. */
+int spec_namespace_clone_flag (SpecNamespaceType type);

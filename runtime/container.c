@@ -1,0 +1,913 @@
+#include "container.h"
+
+#include <dirent.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "id.h"
+#include "launch.h"
+#include "log.h"
+#include "spec.h"
+#include "state.h"
+#include "terminal.h"
+#include "userns.h"
+#include "wr-error.h"
+#include "wr-fd.h"
+#include "wr-glib-compat.h"
+
+#define FIFO_NAME "exec.fifo"
+#define DELETE_TIMEOUT_MS 10000
+
+/* Everything a create holds until it commits or fails. Freeing it undoes what was done. */
+typedef struct
+{
+  WarrenSpec *spec;
+  char *bundle;
+  char *rootfs;
+  int root_fd;
+  StateDir *dir;
+  LaunchConfig config;
+  LaunchedInit init;
+  int console_sock;
+  char *pid_file_written;
+} Creation;
+
+static void
+creation_free (Creation *c)
+{
+  if (c == NULL)
+    return;
+  launch_abort (&c->init); /* a no-op once committed: pid is cleared */
+  if (c->pid_file_written != NULL)
+    (void) unlink (c->pid_file_written); /* only a failed create gets here with a pid file */
+  g_clear_fd (&c->config.rootfs_fd, NULL);
+  g_clear_fd (&c->config.fifo_fd, NULL);
+  g_clear_fd (&c->config.proc_fd, NULL);
+  g_clear_fd (&c->console_sock, NULL);
+  g_clear_pointer (&c->dir, state_dir_free);
+  g_clear_fd (&c->root_fd, NULL);
+  g_clear_pointer (&c->spec, spec_free);
+  g_free (c->bundle);
+  g_free (c->rootfs);
+  g_free (c->pid_file_written);
+  g_free (c);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Creation, creation_free)
+
+static gboolean
+parse_rootless (const char *value, gboolean *out, GError **error)
+{
+  if (value == NULL || strcmp (value, "auto") == 0)
+    *out = geteuid () != 0;
+  else if (strcmp (value, "true") == 0)
+    *out = TRUE;
+  else if (strcmp (value, "false") == 0)
+    *out = FALSE;
+  else
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "--rootless: must be auto, true or false, not \"%s\"", value);
+  return TRUE;
+}
+
+static gboolean
+sysctl_allowed (const WarrenSpec *spec, const char *key)
+{
+  const SpecNamespace *ns = spec->namespaces;
+
+  /* Only sysctls that live in a namespace the container has of its own (runc's list). */
+  if (g_str_has_prefix (key, "net."))
+    return ns[SPEC_NS_NETWORK].enabled;
+  if (g_str_has_prefix (key, "fs.mqueue.") || g_str_has_prefix (key, "kernel.msg")
+      || g_str_has_prefix (key, "kernel.shm") || strcmp (key, "kernel.sem") == 0)
+    return ns[SPEC_NS_IPC].enabled;
+  if (strcmp (key, "kernel.hostname") == 0 || strcmp (key, "kernel.domainname") == 0)
+    return ns[SPEC_NS_UTS].enabled;
+  return FALSE;
+}
+
+/* What this runtime can do with a valid config; each refusal names the field. */
+static gboolean
+check_supported (WarrenSpec *spec, gboolean rootless, const ContainerCreateOptions *o,
+                 GError **error)
+{
+  SpecNamespace *ns = spec->namespaces;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (spec->has_hooks)
+    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
+                     "config.json: hooks: not supported yet by warren");
+  if (spec->has_seccomp)
+    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
+                     "config.json: linux.seccomp: not supported yet by warren");
+  if (spec->process == NULL)
+    return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
+                     "config.json: process: required to create a container");
+  if (spec->process->apparmor_profile != NULL && *spec->process->apparmor_profile != '\0')
+    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
+                     "config.json: process.apparmorProfile: not supported yet by warren");
+  if (spec->process->selinux_label != NULL && *spec->process->selinux_label != '\0')
+    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
+                     "config.json: process.selinuxLabel: not supported yet by warren");
+  if (!ns[SPEC_NS_MOUNT].enabled || ns[SPEC_NS_MOUNT].path != NULL)
+    return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
+                     "config.json: linux.namespaces: a new mount namespace is required");
+  if (spec->hostname != NULL && !ns[SPEC_NS_UTS].enabled)
+    return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
+                     "config.json: hostname: setting it needs a uts namespace");
+  if (spec->domainname != NULL && !ns[SPEC_NS_UTS].enabled)
+    return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
+                     "config.json: domainname: setting it needs a uts namespace");
+  if (spec->has_time_offsets && (!ns[SPEC_NS_TIME].enabled || ns[SPEC_NS_TIME].path != NULL))
+    return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
+                     "config.json: linux.timeOffsets: needs a new time namespace");
+  g_hash_table_iter_init (&iter, spec->sysctl);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!sysctl_allowed (spec, key))
+      return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
+                       "config.json: linux.sysctl.%s: not in a namespace the container has of "
+                       "its own",
+                       (char *) key);
+  if (rootless && !ns[SPEC_NS_USER].enabled)
+    return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
+                     "config.json: linux.namespaces: a rootless container needs a user "
+                     "namespace (try `warren spec --rootless`)");
+  if (ns[SPEC_NS_USER].enabled && ns[SPEC_NS_USER].path == NULL)
+    {
+      /* crun maps the caller's own ids to root when a rootless config has none; runc
+       * refuses. We follow crun: it is what a person running `warren spec` by hand wants. */
+      if (spec->n_uid_mappings == 0 && rootless)
+        {
+          spec->uid_mappings = g_new0 (SpecIdMapping, 1);
+          spec->uid_mappings[0] = (SpecIdMapping){ 0, geteuid (), 1 };
+          spec->n_uid_mappings = 1;
+        }
+      if (spec->n_gid_mappings == 0 && rootless)
+        {
+          spec->gid_mappings = g_new0 (SpecIdMapping, 1);
+          spec->gid_mappings[0] = (SpecIdMapping){ 0, getegid (), 1 };
+          spec->n_gid_mappings = 1;
+        }
+      if (spec->n_uid_mappings == 0)
+        return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
+                         "config.json: linux.uidMappings: a new user namespace needs mappings");
+      if (spec->n_gid_mappings == 0)
+        return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
+                         "config.json: linux.gidMappings: a new user namespace needs mappings");
+    }
+  if (spec->process->n_additional_gids > 0 && ns[SPEC_NS_USER].enabled
+      && !userns_setgroups_allowed (spec, rootless))
+    return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
+                     "config.json: process.user.additionalGids: needs a gid mapping written by "
+                     "newgidmap (with only your own gid mapped, setgroups is denied)");
+  if (spec->process->terminal && o->console_socket == NULL && o->detach)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "process.terminal is true, but a detached container needs "
+                     "--console-socket to receive its pseudo-terminal");
+  if (o->console_socket != NULL && !spec->process->terminal)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "--console-socket is only used with process.terminal: true");
+  if (spec->process->capabilities != NULL && spec->process->capabilities->ambient != NULL)
+    {
+      const SpecCapabilities *caps = spec->process->capabilities;
+      g_autoptr (GString) skipped = g_string_new (NULL);
+      for (guint i = 0; caps->ambient[i] != NULL; i++)
+        if (caps->inheritable == NULL
+            || !g_strv_contains ((const char *const *) caps->inheritable, caps->ambient[i])
+            || caps->permitted == NULL
+            || !g_strv_contains ((const char *const *) caps->permitted, caps->ambient[i]))
+          g_string_append_printf (skipped, "%s%s", skipped->len ? ", " : "", caps->ambient[i]);
+      if (skipped->len > 0)
+        log_warning ("process.capabilities.ambient: not raised because they are not also "
+                     "permitted and inheritable: %s",
+                     skipped->str);
+    }
+  if (spec->cgroups_path != NULL || spec->has_resources)
+    log_warning ("linux.cgroupsPath/linux.resources: cgroups are not implemented yet, no "
+                 "limits are applied");
+  return TRUE;
+}
+
+static int
+open_host_proc (GError **error)
+{
+  g_autofd int fd = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct statfs sfs;
+
+  if (fd < 0 || fstatfs (fd, &sfs) < 0)
+    return wr_throw_errno (error, "open /proc"), -1;
+  if (sfs.f_type != PROC_SUPER_MAGIC)
+    return wr_throw (error, WARREN_ERROR_FAILED, "/proc on the host is not procfs"), -1;
+  return g_steal_fd (&fd);
+}
+
+static char *
+now_rfc3339 (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+}
+
+static gboolean
+write_pid_file (const char *path, pid_t pid, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmp = g_strdup_printf ("%s/.%s.%d.tmp", dir, base, (int) getpid ());
+  g_autofree char *text = g_strdup_printf ("%d", (int) pid);
+
+  /* Atomic, so an engine polling the file never reads a partial pid. */
+  if (!g_file_set_contents_full (tmp, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+    return g_prefix_error (error, "--pid-file: "), FALSE;
+  if (rename (tmp, path) < 0)
+    {
+      wr_throw_errno (error, "--pid-file: rename to %s", path);
+      (void) unlink (tmp);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+absolute_bundle (const char *bundle, GError **error)
+{
+  g_autofree char *path = NULL;
+  char *real;
+
+  path = bundle != NULL ? g_canonicalize_filename (bundle, NULL) : g_get_current_dir ();
+  real = realpath (path, NULL);
+  if (real == NULL)
+    return wr_throw_errno (error, "--bundle: %s", path), NULL;
+  return real;
+}
+
+/* Everything from the config to an init waiting on exec.fifo, with the state written. */
+static Creation *
+creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GError **error)
+{
+  g_autoptr (Creation) c = g_new0 (Creation, 1);
+  g_autofree char *config_path = NULL;
+  g_autofree char *root_path = NULL;
+  g_autoptr (ContainerState) st = NULL;
+  gboolean rootless = FALSE;
+  int fifo;
+
+  c->root_fd = -1;
+  c->console_sock = -1;
+  c->config.rootfs_fd = c->config.fifo_fd = c->config.proc_fd = -1;
+  c->init = (LaunchedInit) LAUNCHED_INIT_INIT;
+
+  if (!id_validate (o->id, error) || !parse_rootless (g->rootless, &rootless, error))
+    return NULL;
+  if (o->preserve_fds < 0)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "--preserve-fds: must be >= 0"),
+           NULL;
+  c->bundle = absolute_bundle (o->bundle, error);
+  if (c->bundle == NULL)
+    return NULL;
+  config_path = g_build_filename (c->bundle, "config.json", NULL);
+  c->spec = spec_load_file (config_path, "config.json", error);
+  if (c->spec == NULL || !check_supported (c->spec, rootless, o, error))
+    return NULL;
+
+  root_path = g_path_is_absolute (c->spec->root_path)
+                  ? g_strdup (c->spec->root_path)
+                  : g_build_filename (c->bundle, c->spec->root_path, NULL);
+  /* root.path is resolved once, here; the init only ever uses the fd. */
+  c->rootfs = realpath (root_path, NULL);
+  if (c->rootfs == NULL)
+    return wr_throw_errno (error, "config.json: root.path: %s", root_path), NULL;
+  c->config.rootfs_fd = open (c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (c->config.rootfs_fd < 0)
+    return wr_throw_errno (error, "config.json: root.path: %s", c->rootfs), NULL;
+  c->config.proc_fd = open_host_proc (error);
+  if (c->config.proc_fd < 0)
+    return NULL;
+  if (o->console_socket != NULL)
+    {
+      c->console_sock = terminal_console_socket_connect (o->console_socket, error);
+      if (c->console_sock < 0)
+        return NULL;
+    }
+
+  c->root_fd = state_root_open (g->root, TRUE, error);
+  if (c->root_fd < 0)
+    return NULL;
+  c->dir = state_dir_create (c->root_fd, o->id, error);
+  if (c->dir == NULL)
+    return NULL;
+  if (mkfifoat (state_dir_fd (c->dir), FIFO_NAME, 0600) < 0)
+    return wr_throw_errno (error, "create %s/%s", o->id, FIFO_NAME), NULL;
+  /* O_RDWR never blocks on a FIFO; the init keeps this open and blocks reading it. */
+  fifo = openat (state_dir_fd (c->dir), FIFO_NAME, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  if (fifo < 0)
+    return wr_throw_errno (error, "open %s/%s", o->id, FIFO_NAME), NULL;
+  c->config.fifo_fd = fifo;
+
+  c->config.spec = c->spec;
+  c->config.id = o->id;
+  c->config.bundle = c->bundle;
+  c->config.rootfs_path = c->rootfs;
+  c->config.rootless = rootless;
+  c->config.setgroups_allowed = !c->spec->namespaces[SPEC_NS_USER].enabled
+                                || userns_setgroups_allowed (c->spec, rootless);
+  c->config.no_pivot = o->no_pivot;
+  c->config.no_new_keyring = o->no_new_keyring;
+  c->config.preserve_fds = o->preserve_fds;
+  c->config.state_fd = state_dir_fd (c->dir);
+
+  if (!launch_init (&c->config, &c->init, error))
+    return g_prefix_error (error, "create %s: ", o->id), NULL;
+
+  if (c->init.pty_master >= 0 && c->console_sock >= 0)
+    {
+      if (!terminal_console_socket_send (c->console_sock, c->init.pty_master, o->id, error))
+        return NULL;
+      g_clear_fd (&c->init.pty_master, NULL);
+    }
+  g_clear_fd (&c->console_sock, NULL);
+
+  st = g_new0 (ContainerState, 1);
+  st->id = g_strdup (o->id);
+  st->oci_version = g_strdup (c->spec->oci_version);
+  st->pid = c->init.pid;
+  st->start_time = state_process_start_time (c->init.pid);
+  st->bundle = g_strdup (c->bundle);
+  st->rootfs = g_strdup (c->rootfs);
+  st->created = now_rfc3339 ();
+  st->owner = geteuid ();
+  st->own_pid_namespace = c->spec->namespaces[SPEC_NS_PID].enabled
+                          && c->spec->namespaces[SPEC_NS_PID].path == NULL;
+  st->annotations = g_hash_table_ref (c->spec->annotations);
+  if (st->start_time == 0)
+    return wr_throw (error, WARREN_ERROR_INIT, "create %s: the init exited during setup", o->id),
+           NULL;
+  if (!state_write (c->dir, st, error))
+    return NULL;
+  if (o->pid_file != NULL)
+    {
+      if (!write_pid_file (o->pid_file, c->init.pid, error))
+        return NULL;
+      c->pid_file_written = g_strdup (o->pid_file);
+    }
+  if (!launch_commit (&c->init, error))
+    return g_prefix_error (error, "create %s: ", o->id), NULL;
+  /* From here on the container exists: nothing is undone when `c` is freed. */
+  state_dir_commit (c->dir);
+  c->init.pid = -1;
+  g_clear_pointer (&c->pid_file_written, g_free);
+  return g_steal_pointer (&c);
+}
+
+gboolean
+container_create (const ContainerGlobals *g, const ContainerCreateOptions *o, GError **error)
+{
+  g_autoptr (Creation) c = creation_launch (g, o, error);
+
+  return c != NULL;
+}
+
+static gboolean
+release_init (int fifo_fd, StateDir *dir, GError **error)
+{
+  char byte = 0;
+
+  if (!wr_write_all (fifo_fd, &byte, 1, error))
+    return g_prefix_error (error, "start: "), FALSE;
+  if (unlinkat (state_dir_fd (dir), FIFO_NAME, 0) < 0 && errno != ENOENT)
+    return wr_throw_errno (error, "remove %s", FIFO_NAME);
+  return TRUE;
+}
+
+static StateDir *
+open_container (const ContainerGlobals *g, const char *id, gboolean shared, GError **error)
+{
+  g_autofd int root_fd = -1;
+  g_autoptr (GError) local_error = NULL;
+
+  if (!id_validate (id, error))
+    return NULL;
+  root_fd = state_root_open (g->root, FALSE, &local_error);
+  if (root_fd < 0)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return wr_throw (error, WARREN_ERROR_NOT_FOUND, "container %s does not exist", id),
+               NULL;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return state_dir_open (root_fd, id, shared, FALSE, error);
+}
+
+gboolean
+container_start (const ContainerGlobals *g, const char *id, GError **error)
+{
+  g_autoptr (StateDir) dir = open_container (g, id, FALSE, error);
+  g_autoptr (ContainerState) st = NULL;
+  g_autofd int fifo = -1;
+
+  if (dir == NULL)
+    return FALSE;
+  st = state_read (dir, error);
+  if (st == NULL)
+    return FALSE;
+  switch (state_status (dir, st))
+    {
+    case CONTAINER_RUNNING:
+      return wr_throw (error, WARREN_ERROR_BAD_STATE,
+                       "cannot start container %s: it is already running", id);
+    case CONTAINER_STOPPED:
+      return wr_throw (error, WARREN_ERROR_BAD_STATE,
+                       "cannot start container %s: it has stopped", id);
+    default:
+      break;
+    }
+  /* Non-blocking: with no reader (the init died) this fails with ENXIO instead of hanging. */
+  fifo = openat (state_dir_fd (dir), FIFO_NAME, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+  if (fifo < 0)
+    {
+      if (errno == ENXIO || errno == ENOENT)
+        return wr_throw (error, WARREN_ERROR_BAD_STATE,
+                         "cannot start container %s: it has stopped", id);
+      return wr_throw_errno (error, "open %s/%s", id, FIFO_NAME);
+    }
+  return release_init (fifo, dir, error);
+}
+
+static int
+exit_status_of (const siginfo_t *info)
+{
+  if (info->si_code == CLD_EXITED)
+    return info->si_status;
+  return 128 + info->si_status;
+}
+
+static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
+                                         SIGUSR2, SIGWINCH, SIGCONT, SIGALRM };
+
+/* Foreground `run`: forward signals, relay the pty, and wait for the init. */
+static int
+wait_foreground (Creation *c, GError **error)
+{
+  g_autoptr (TerminalRelay) relay = NULL;
+  g_autofd int sfd = -1;
+  sigset_t mask;
+  siginfo_t info;
+  gboolean master_open = FALSE;
+
+  sigemptyset (&mask);
+  for (gsize i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
+    sigaddset (&mask, forwarded_signals[i]);
+  sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0)
+    return wr_throw_errno (error, "signalfd"), -1;
+  if (c->init.pty_master >= 0)
+    {
+      relay = terminal_relay_new (c->init.pty_master, error);
+      if (relay == NULL)
+        return -1;
+      master_open = TRUE;
+    }
+
+  for (;;)
+    {
+      struct pollfd fds[4] = {
+        { .fd = c->init.pidfd, .events = POLLIN },
+        { .fd = sfd, .events = POLLIN },
+        { .fd = master_open ? c->init.pty_master : -1, .events = POLLIN },
+        { .fd = relay != NULL && terminal_relay_stdin_open (relay) ? STDIN_FILENO : -1,
+          .events = POLLIN },
+      };
+      if (poll (fds, G_N_ELEMENTS (fds), -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return wr_throw_errno (error, "poll"), -1;
+        }
+      if (fds[1].revents & POLLIN)
+        {
+          struct signalfd_siginfo si;
+          while (read (sfd, &si, sizeof si) == sizeof si)
+            {
+              if (si.ssi_signo == SIGWINCH && relay != NULL)
+                terminal_relay_resize (relay);
+              else
+                (void) syscall (SYS_pidfd_send_signal, c->init.pidfd, si.ssi_signo, NULL, 0);
+            }
+        }
+      if (relay != NULL
+          && ((fds[2].revents | fds[3].revents) & (POLLIN | POLLHUP | POLLERR)) != 0)
+        {
+          if (!terminal_relay_pump (relay, fds[3].revents != 0, fds[2].revents != 0))
+            master_open = FALSE;
+        }
+      if (fds[0].revents & POLLIN)
+        break;
+    }
+  if (relay != NULL)
+    terminal_relay_drain (relay);
+  memset (&info, 0, sizeof info);
+  while (waitid (P_PIDFD, (id_t) c->init.pidfd, &info, WEXITED) < 0)
+    if (errno != EINTR)
+      return wr_throw_errno (error, "wait for the container"), -1;
+  return exit_status_of (&info);
+}
+
+int
+container_run (const ContainerGlobals *g, const ContainerCreateOptions *o, GError **error)
+{
+  g_autoptr (Creation) c = NULL;
+  g_autoptr (StateDir) dir = NULL;
+  g_autoptr (GError) delete_error = NULL;
+  sigset_t mask, old;
+  int status;
+
+  /* Blocked before the clone so no signal meant for the container is lost; the init
+   * unblocks them for itself. */
+  sigemptyset (&mask);
+  for (gsize i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
+    sigaddset (&mask, forwarded_signals[i]);
+  if (!o->detach && sigprocmask (SIG_BLOCK, &mask, &old) < 0)
+    return wr_throw_errno (error, "block signals"), -1;
+
+  c = creation_launch (g, o, error);
+  if (c == NULL)
+    return -1;
+  if (!release_init (c->config.fifo_fd, c->dir, error))
+    return -1;
+  g_clear_fd (&c->config.fifo_fd, NULL);
+  if (o->detach)
+    return 0;
+  /* Let `state`, `kill` and `list` in while we wait. */
+  g_clear_pointer (&c->dir, state_dir_free);
+  status = wait_foreground (c, error);
+  if (status < 0)
+    return -1;
+  /* runc removes a foreground container once it exits; so do we. */
+  dir = state_dir_open (c->root_fd, o->id, FALSE, FALSE, &delete_error);
+  if (dir != NULL && !state_dir_remove (dir, &delete_error))
+    log_warning ("delete %s: %s", o->id, delete_error->message);
+  return status;
+}
+
+gboolean
+container_parse_signal (const char *text, int *out_signal, GError **error)
+{
+  static const struct
+  {
+    const char *name;
+    int sig;
+  } names[] = {
+    { "HUP", SIGHUP },   { "INT", SIGINT },     { "QUIT", SIGQUIT },   { "ILL", SIGILL },
+    { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },   { "IOT", SIGIOT },     { "BUS", SIGBUS },
+    { "FPE", SIGFPE },   { "KILL", SIGKILL },   { "USR1", SIGUSR1 },   { "SEGV", SIGSEGV },
+    { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE },   { "ALRM", SIGALRM },   { "TERM", SIGTERM },
+    { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+    { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },   { "TTOU", SIGTTOU },   { "URG", SIGURG },
+    { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },   { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+    { "WINCH", SIGWINCH }, { "IO", SIGIO },     { "POLL", SIGPOLL },   { "PWR", SIGPWR },
+    { "SYS", SIGSYS },
+  };
+  g_autofree char *upper = g_ascii_strup (text, -1);
+  const char *name = upper;
+  guint64 n;
+
+  if (g_ascii_string_to_unsigned (text, 10, 1, SIGRTMAX, &n, NULL))
+    {
+      *out_signal = (int) n;
+      return TRUE;
+    }
+  if (g_str_has_prefix (name, "SIG"))
+    name += 3;
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strcmp (name, names[i].name) == 0)
+      {
+        *out_signal = names[i].sig;
+        return TRUE;
+      }
+  if (g_str_has_prefix (name, "RTMIN") || g_str_has_prefix (name, "RTMAX"))
+    {
+      gboolean min = g_str_has_prefix (name, "RTMIN");
+      const char *rest = name + 5;
+      gint64 off = 0;
+      if (*rest == '\0' || g_ascii_string_to_signed (rest, 10, -32, 32, &off, NULL))
+        {
+          int sig = (min ? SIGRTMIN : SIGRTMAX) + (int) off;
+          if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+            {
+              *out_signal = sig;
+              return TRUE;
+            }
+        }
+    }
+  return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "unknown signal \"%s\"", text);
+}
+
+static gboolean
+send_signal (int pidfd, int sig, const char *id, GError **error)
+{
+  if (syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+    {
+      if (errno == ESRCH)
+        return wr_throw (error, WARREN_ERROR_BAD_STATE, "container %s is not running", id);
+      return wr_throw_errno (error, "kill %s", id);
+    }
+  return TRUE;
+}
+
+/* Every process in the container's own pid namespace, found through /proc/<pid>/ns/pid. */
+static void
+signal_namespace (const ContainerState *st, int sig)
+{
+  g_autofree char *init_ns_path = g_strdup_printf ("/proc/%d/ns/pid", st->pid);
+  g_autofree char *init_ns = g_file_read_link (init_ns_path, NULL);
+  DIR *d;
+  struct dirent *de;
+
+  if (init_ns == NULL || (d = opendir ("/proc")) == NULL)
+    return;
+  while ((de = readdir (d)) != NULL)
+    {
+      guint64 pid;
+      g_autofree char *ns_path = NULL;
+      g_autofree char *ns = NULL;
+      g_autofd int pidfd = -1;
+
+      if (!g_ascii_string_to_unsigned (de->d_name, 10, 1, G_MAXINT32, &pid, NULL)
+          || (int) pid == st->pid)
+        continue;
+      /* Open the pidfd first, then check the namespace: the check then speaks for the
+       * process we signal, even if the pid is reused in between. */
+      pidfd = (int) syscall (SYS_pidfd_open, (int) pid, 0);
+      if (pidfd < 0)
+        continue;
+      ns_path = g_strdup_printf ("/proc/%d/ns/pid", (int) pid);
+      ns = g_file_read_link (ns_path, NULL);
+      if (ns != NULL && strcmp (ns, init_ns) == 0)
+        (void) syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0); /* it may be gone */
+    }
+  closedir (d);
+}
+
+gboolean
+container_kill (const ContainerGlobals *g, const char *id, int sig, gboolean all,
+                GError **error)
+{
+  g_autoptr (StateDir) dir = open_container (g, id, TRUE, error);
+  g_autoptr (ContainerState) st = NULL;
+  g_autofd int pidfd = -1;
+
+  if (dir == NULL)
+    return FALSE;
+  st = state_read (dir, error);
+  if (st == NULL)
+    return FALSE;
+  pidfd = state_open_init_pidfd (st, error);
+  if (pidfd < 0)
+    return FALSE;
+  if (all && st->own_pid_namespace)
+    signal_namespace (st, sig);
+  return send_signal (pidfd, sig, id, error);
+}
+
+static gboolean
+wait_gone (int pidfd, const char *id, GError **error)
+{
+  struct pollfd p = { .fd = pidfd, .events = POLLIN };
+  int r;
+
+  do
+    r = poll (&p, 1, DELETE_TIMEOUT_MS);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return wr_throw_errno (error, "wait for container %s", id);
+  if (r == 0)
+    return wr_throw (error, WARREN_ERROR_BAD_STATE,
+                     "container %s did not exit within %d s of SIGKILL", id,
+                     DELETE_TIMEOUT_MS / 1000);
+  return TRUE;
+}
+
+gboolean
+container_delete (const ContainerGlobals *g, const char *id, gboolean force, GError **error)
+{
+  g_autoptr (StateDir) dir = open_container (g, id, FALSE, error);
+  g_autoptr (ContainerState) st = NULL;
+  g_autoptr (GError) read_error = NULL;
+  ContainerStatus status;
+
+  if (dir == NULL)
+    return FALSE;
+  st = state_read (dir, &read_error);
+  if (st == NULL)
+    {
+      /* A create killed half-way, or a damaged state.json: --force still cleans up by id. The
+       * init of such a create dies with its parent. */
+      if (!force)
+        {
+          g_propagate_error (error, g_steal_pointer (&read_error));
+          return g_prefix_error (error, "container %s: (use delete --force to remove it) ", id),
+                 FALSE;
+        }
+      return state_dir_remove (dir, error);
+    }
+  status = state_status (dir, st);
+  if (status == CONTAINER_RUNNING && !force)
+    return wr_throw (error, WARREN_ERROR_BAD_STATE,
+                     "cannot delete container %s that is not stopped: running (use --force)", id);
+  if (status != CONTAINER_STOPPED)
+    {
+      g_autoptr (GError) kill_error = NULL;
+      g_autofd int pidfd = state_open_init_pidfd (st, &kill_error);
+      if (pidfd >= 0)
+        {
+          if (st->own_pid_namespace)
+            signal_namespace (st, SIGKILL);
+          if (!send_signal (pidfd, SIGKILL, id, &kill_error) && kill_error != NULL
+              && !g_error_matches (kill_error, WARREN_ERROR, WARREN_ERROR_BAD_STATE))
+            {
+              g_propagate_error (error, g_steal_pointer (&kill_error));
+              return FALSE;
+            }
+          if (!wait_gone (pidfd, id, error))
+            return FALSE;
+        }
+    }
+  return state_dir_remove (dir, error);
+}
+
+static ContainerStatus
+status_of_dir (StateDir *dir, ContainerState **out_state)
+{
+  g_autoptr (GError) error = NULL;
+  ContainerState *st = state_read (dir, &error);
+
+  *out_state = st;
+  if (st == NULL)
+    return CONTAINER_STOPPED;
+  return state_status (dir, st);
+}
+
+char *
+container_state (const ContainerGlobals *g, const char *id, GError **error)
+{
+  g_autofd int root_fd = -1;
+  g_autoptr (StateDir) dir = NULL;
+  g_autoptr (ContainerState) st = NULL;
+  g_autoptr (GError) local_error = NULL;
+  ContainerStatus status;
+
+  if (!id_validate (id, error))
+    return NULL;
+  root_fd = state_root_open (g->root, FALSE, &local_error);
+  if (root_fd < 0)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return wr_throw (error, WARREN_ERROR_NOT_FOUND, "container %s does not exist", id), NULL;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  dir = state_dir_open (root_fd, id, TRUE, TRUE, &local_error);
+  if (dir == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          /* A create holds the lock: the container is being created. */
+          g_autoptr (ContainerState) creating = g_new0 (ContainerState, 1);
+          creating->id = g_strdup (id);
+          creating->oci_version = g_strdup ("");
+          creating->bundle = g_strdup ("");
+          creating->rootfs = g_strdup ("");
+          creating->created = g_strdup ("");
+          creating->owner = geteuid ();
+          return state_to_oci_json (creating, CONTAINER_CREATING);
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  st = state_read (dir, error);
+  if (st == NULL)
+    return g_prefix_error (error, "container %s: (delete --force removes it) ", id), NULL;
+  status = state_status (dir, st);
+  if (status == CONTAINER_STOPPED)
+    st->pid = 0;
+  return state_to_oci_json (st, status);
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+gboolean
+container_list (const ContainerGlobals *g, const char *format, gboolean quiet, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofd int root_fd = state_root_open (g->root, FALSE, &local_error);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  gboolean json;
+  DIR *d;
+  struct dirent *de;
+
+  if (strcmp (format, "table") != 0 && strcmp (format, "json") != 0)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "--format: must be \"table\" or \"json\", not \"%s\"", format);
+  json = strcmp (format, "json") == 0;
+  if (root_fd < 0)
+    {
+      /* No state root yet means no containers (runc does the same). */
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  else
+    {
+      int list_fd = openat (root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (list_fd < 0 || (d = fdopendir (list_fd)) == NULL)
+        return wr_throw_errno (error, "list %s", g->root);
+      while ((de = readdir (d)) != NULL)
+        if (de->d_name[0] != '.' && id_validate (de->d_name, NULL))
+          g_ptr_array_add (names, g_strdup (de->d_name));
+      closedir (d);
+      g_ptr_array_sort (names, compare_names);
+    }
+
+  if (!json && !quiet)
+    printf ("%-12s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED",
+            "OWNER");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *id = names->pdata[i];
+      g_autoptr (GError) e = NULL;
+      g_autoptr (StateDir) dir = state_dir_open (root_fd, id, TRUE, TRUE, &e);
+      g_autoptr (ContainerState) st = NULL;
+      ContainerStatus status = CONTAINER_CREATING;
+
+      /* A container deleted while we list it is simply not there (runc#4231). */
+      if (dir == NULL && !g_error_matches (e, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        continue;
+      if (dir != NULL)
+        status = status_of_dir (dir, &st);
+      if (st == NULL)
+        {
+          st = g_new0 (ContainerState, 1);
+          st->id = g_strdup (id);
+          st->oci_version = g_strdup ("");
+          st->bundle = g_strdup ("");
+          st->rootfs = g_strdup ("");
+          st->created = g_strdup ("");
+          st->owner = geteuid ();
+        }
+      if (status == CONTAINER_STOPPED)
+        st->pid = 0;
+      if (quiet)
+        printf ("%s\n", id);
+      else if (json)
+        {
+          g_autofree char *one = state_to_oci_json (st, status);
+          g_autoptr (JsonNode) node = json_from_string (one, NULL);
+          if (node != NULL)
+            json_builder_add_value (b, g_steal_pointer (&node));
+        }
+      else
+        {
+          g_autoptr (JsonNode) node = NULL;
+          g_autofree char *one = state_to_oci_json (st, status);
+          const char *owner = "";
+          node = json_from_string (one, NULL);
+          if (node != NULL)
+            owner = json_object_get_string_member_with_default (json_node_get_object (node),
+                                                                "owner", "");
+          printf ("%-12s %-8d %-10s %-40s %-30s %s\n", id, st->pid, state_status_name (status),
+                  st->bundle, st->created, owner);
+        }
+    }
+  json_builder_end_array (b);
+  if (json && !quiet)
+    {
+      g_autoptr (JsonNode) root = json_builder_get_root (b);
+      g_autofree char *text = json_to_string (root, FALSE);
+      printf ("%s\n", text);
+    }
+  return TRUE;
+}

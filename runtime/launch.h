@@ -1,0 +1,49 @@
+/* launch: cloning the container init and the parent's half of the setup protocol (uid/gid
+ * maps, pty hand-over, ready/commit). The init's own steps are init.c; what to do with a
+ * launched init (state, start, wait) is container.c. */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+#include "spec.h"
+
+typedef struct
+{
+  const WarrenSpec *spec;
+  const char *id;
+  const char *bundle;      /* absolute */
+  const char *rootfs_path; /* absolute, symlinks resolved */
+  gboolean rootless;       /* the caller is not root: maps need newuidmap unless own-id only */
+  gboolean setgroups_allowed; /* decided by the parent: the init's own ids differ inside */
+  gboolean no_pivot;
+  gboolean no_new_keyring;
+  int preserve_fds;
+  /* Opened by the parent before clone; the init inherits them. */
+  int rootfs_fd;  /* O_PATH directory of the rootfs */
+  int fifo_fd;    /* exec.fifo, O_RDWR: the init blocks reading it until `start` writes */
+  int proc_fd;    /* the host's /proc, checked to be procfs */
+  int state_fd;   /* the locked state dir; the init closes its copy at once */
+} LaunchConfig;
+
+typedef struct
+{
+  pid_t pid;
+  int pidfd;
+  int sync_fd;
+  int pty_master; /* -1 unless process.terminal */
+} LaunchedInit;
+
+#define LAUNCHED_INIT_INIT { .pid = -1, .pidfd = -1, .sync_fd = -1, .pty_master = -1 }
+
+/* Clone the init, write its maps, and wait until it is ready to exec (blocked on exec.fifo).
+ * On failure the init is killed and reaped. */
+gboolean launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error);
+/* Tell the init that its state is recorded: it stops dying with its parent. */
+gboolean launch_commit (LaunchedInit *init, GError **error);
+/* Kill and reap an init whose create failed; closes every fd in `init`. */
+void launch_abort (LaunchedInit *init);
+void launch_clear (LaunchedInit *init);
+
+/* Runs in the clone; never returns. */
+G_GNUC_NORETURN void init_main (const LaunchConfig *config, int sync_fd);

@@ -277,6 +277,12 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   if (o->preserve_fds < 0)
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "--preserve-fds: must be >= 0"),
            NULL;
+  /* Each passed fd must be the caller's: a hole would be filled by one of warren's own. */
+  for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
+    if (fcntl (fd, F_GETFD) < 0)
+      return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                       "--preserve-fds %d: fd %d is not open", o->preserve_fds, fd),
+             NULL;
   c->bundle = absolute_bundle (o->bundle, error);
   if (c->bundle == NULL)
     return NULL;
@@ -318,6 +324,14 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   if (fifo < 0)
     return wr_throw_errno (error, "open %s/%s", o->id, FIFO_NAME), NULL;
   c->config.fifo_fd = fifo;
+  /* The init closes every fd above the passed ones while it waits, except this one. */
+  if (fifo < 3 + o->preserve_fds)
+    {
+      c->config.fifo_fd = fcntl (fifo, F_DUPFD_CLOEXEC, 3 + o->preserve_fds);
+      (void) close (fifo);
+      if (c->config.fifo_fd < 0)
+        return wr_throw_errno (error, "open %s/%s", o->id, FIFO_NAME), NULL;
+    }
 
   c->config.spec = c->spec;
   c->config.id = o->id;

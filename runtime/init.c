@@ -143,6 +143,19 @@ keep_only_passed_fds (const LaunchConfig *config, GError **error)
   return TRUE;
 }
 
+static void
+close_all_above_passed (const LaunchConfig *config)
+{
+  unsigned first = 3 + (unsigned) config->preserve_fds;
+  unsigned fifo = (unsigned) config->fifo_fd;
+
+  /* The creator placed the FIFO above the passed fds. Nothing can fail usefully here: the
+   * fds are close-on-exec already. */
+  if (fifo > first)
+    (void) syscall (SYS_close_range, first, fifo - 1, 0);
+  (void) syscall (SYS_close_range, fifo + 1, ~0U, 0);
+}
+
 static gboolean
 init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **error)
 {
@@ -286,6 +299,9 @@ init_main (const LaunchConfig *config, int sync_fd)
     _exit (1);
   (void) prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
   (void) close (sync_fd);
+  /* While it waits for `start`, the init holds nothing of its caller's but stdio and the
+   * passed fds: a `warren create` in a pipeline must not keep the caller's pipes open. */
+  close_all_above_passed (config);
 
   /* 12. Wait for `start`: it writes one byte into exec.fifo. */
   do

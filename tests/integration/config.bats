@@ -1,0 +1,240 @@
+#!/usr/bin/env bats
+# What the config asks for is what the container gets.
+
+load helpers
+
+@test "hostname from the config" {
+  update_config 'c["hostname"] = "box-1"'
+  set_args hostname
+  run warren run c1
+  assert_status 0
+  [ "$output" = box-1 ]
+}
+
+@test "a read-only rootfs cannot be written" {
+  set_args sh -c 'touch /x'
+  run warren run c1
+  assert_status 1
+  assert_output_contains "Read-only file system"
+  update_config 'c["root"]["readonly"] = False'
+  set_args sh -c 'touch /x && echo written'
+  run warren run c2
+  assert_status 0
+  [ "$output" = written ]
+}
+
+@test "masked paths read empty" {
+  # /proc/kcore is missing on kernels without it; mask paths this kernel has as well.
+  update_config 'c["linux"]["maskedPaths"] += ["/proc/timer_list", "/proc/cmdline", "/sys/firmware"]'
+  set_args sh -c 'wc -c < /proc/timer_list; wc -c < /proc/cmdline; ls -A /sys/firmware | wc -l; if [ -e /proc/kcore ]; then wc -c < /proc/kcore; else echo 0; fi'
+  run warren run c1
+  assert_status 0
+  [ "$output" = "$(printf '0\n0\n0\n0')" ]
+}
+
+@test "read-only paths cannot be written" {
+  update_config 'c["linux"]["readonlyPaths"] += ["/proc/sys"]'
+  set_args sh -c 'echo 1 > /proc/sys/kernel/ns_last_pid'
+  run warren run c1
+  assert_status 1
+  assert_output_contains "Read-only file system"
+  if [ -e /proc/sysrq-trigger ]; then
+    set_args sh -c 'echo h > /proc/sysrq-trigger'
+    run warren run c2
+    assert_status 1
+    assert_output_contains "Read-only file system"
+  fi
+}
+
+@test "rlimits are applied" {
+  update_config 'c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 512, "hard": 768}, {"type": "RLIMIT_CORE", "soft": 0, "hard": 0}]'
+  set_args sh -c 'ulimit -n; ulimit -Hn; ulimit -c'
+  run warren run c1
+  assert_status 0
+  [ "$output" = "$(printf '512\n768\n0')" ]
+}
+
+@test "a hard rlimit above ours fails with the rlimit named" {
+  local hard
+  hard=$(ulimit -Hn)
+  update_config "c['process']['rlimits'] = [{'type': 'RLIMIT_NOFILE', 'soft': $hard, 'hard': $((hard + 1))}]"
+  set_args true
+  run warren run c1
+  assert_status 1
+  assert_output_contains "process.rlimits[0]"
+  assert_output_contains "RLIMIT_NOFILE"
+  assert_no_state c1
+}
+
+@test "env and cwd are applied, and a missing cwd is created" {
+  update_config 'c["process"]["env"] = ["PATH=/bin", "FOO=bar baz"]; c["process"]["cwd"] = "/work/dir"; c["root"]["readonly"] = False'
+  set_args sh -c 'echo "$FOO"; pwd'
+  run warren run c1
+  assert_status 0
+  [ "$output" = "$(printf 'bar baz\n/work/dir')" ]
+}
+
+@test "a missing executable fails create with runc's message" {
+  set_args no-such-binary
+  run warren run c1
+  assert_status 1
+  assert_output_contains 'exec: "no-such-binary": executable file not found in $PATH'
+  assert_no_state c1
+}
+
+@test "noNewPrivileges sets NoNewPrivs" {
+  set_args grep NoNewPrivs /proc/self/status
+  run warren run c1
+  [[ "$output" == *"1" ]]
+  update_config 'c["process"]["noNewPrivileges"] = False'
+  run warren run c2
+  [[ "$output" == *"0" ]]
+}
+
+cap_mask() { # names...: the hex mask /proc/self/status prints
+  python3 - "$@" <<'PY'
+import sys
+numbers = {"CAP_CHOWN": 0, "CAP_DAC_OVERRIDE": 1, "CAP_FOWNER": 3, "CAP_KILL": 5,
+           "CAP_SETUID": 7, "CAP_NET_BIND_SERVICE": 10, "CAP_SYS_ADMIN": 21, "CAP_AUDIT_WRITE": 29}
+m = 0
+for n in sys.argv[1:]:
+    m |= 1 << numbers[n]
+print("%016x" % m)
+PY
+}
+
+@test "capabilities are exactly the configured sets" {
+  update_config 'c["process"]["capabilities"] = {"bounding": ["CAP_KILL", "CAP_CHOWN", "CAP_AUDIT_WRITE"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL", "CAP_CHOWN"]}'
+  update_config 'c["process"]["user"]["uid"] = 0'
+  set_args grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb)' /proc/self/status
+  run warren run c1
+  assert_status 0
+  # As uid 0 after exec, permitted and effective become the bounding set (execve rules for
+  # root); inheritable and ambient stay empty.
+  [[ "$output" == *"CapInh:	0000000000000000"* ]]
+  [[ "$output" == *"CapBnd:	$(cap_mask CAP_KILL CAP_CHOWN CAP_AUDIT_WRITE)"* ]]
+  [[ "$output" == *"CapAmb:	0000000000000000"* ]]
+}
+
+@test "a non-root user gets exactly effective and permitted" {
+  requires root
+  update_config 'c["process"]["user"] = {"uid": 1000, "gid": 1000, "additionalGids": [10, 20]}'
+  update_config 'c["process"]["capabilities"] = {"bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL", "CAP_CHOWN"], "inheritable": ["CAP_KILL"], "ambient": ["CAP_KILL"]}'
+  set_args sh -c 'id -u; id -g; id -G; grep -E "^Cap(Inh|Prm|Eff|Bnd|Amb)" /proc/self/status'
+  run warren run c1
+  assert_status 0
+  [ "${lines[0]}" = 1000 ]
+  [ "${lines[1]}" = 1000 ]
+  [ "${lines[2]}" = "1000 10 20" ]
+  # Ambient caps survive exec into effective/permitted; the rest is dropped by exec for
+  # a non-root user.
+  [[ "$output" == *"CapInh:	$(cap_mask CAP_KILL)"* ]]
+  [[ "$output" == *"CapPrm:	$(cap_mask CAP_KILL)"* ]]
+  [[ "$output" == *"CapEff:	$(cap_mask CAP_KILL)"* ]]
+  [[ "$output" == *"CapBnd:	$(cap_mask CAP_KILL CAP_CHOWN)"* ]]
+  [[ "$output" == *"CapAmb:	$(cap_mask CAP_KILL)"* ]]
+}
+
+@test "no capabilities object means no capabilities" {
+  update_config 'del c["process"]["capabilities"]'
+  set_args grep -E '^Cap(Prm|Eff|Bnd)' /proc/self/status
+  run warren run c1
+  assert_status 0
+  [ "$(echo "$output" | grep -c 0000000000000000)" = 3 ]
+}
+
+@test "ambient capabilities that are not inheritable are refused with a warning" {
+  update_config 'c["process"]["capabilities"]["ambient"] = ["CAP_KILL"]'
+  set_args grep CapAmb /proc/self/status
+  run warren run c1
+  assert_status 0
+  assert_output_contains "process.capabilities.ambient"
+  assert_output_contains "CapAmb:	0000000000000000"
+}
+
+@test "a config written by runc spec runs" {
+  rm "$BUNDLE/config.json"
+  if is_root; then
+    (cd "$BUNDLE" && runc spec)
+  else
+    (cd "$BUNDLE" && runc spec --rootless)
+  fi
+  update_config 'c["process"]["terminal"] = False'
+  set_args sh -c 'echo $$; hostname'
+  run warren run c1
+  assert_status 0
+  # runc spec writes a device rule as root (runc spec --rootless drops linux.resources).
+  if is_root; then
+    assert_output_contains "cgroups are not implemented yet"
+    [ "$(grep -c 'cgroups are not implemented yet' <<<"$output")" = 1 ]
+  else
+    [[ "$output" != *cgroups* ]]
+  fi
+  [ "${lines[-2]}" = 1 ]
+  [ "${lines[-1]}" = runc ]
+}
+
+@test "warren spec writes config.json and refuses to overwrite it" {
+  local dir=$BATS_TEST_TMPDIR/spec
+  mkdir "$dir"
+  run "$WARREN" spec --bundle "$dir"
+  assert_status 0
+  python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); assert "inheritable" not in c["process"]["capabilities"]; assert "ambient" not in c["process"]["capabilities"]' "$dir/config.json"
+  run "$WARREN" spec --bundle "$dir"
+  assert_status 1
+  assert_output_contains "exists already"
+}
+
+@test "warren spec --rootless maps the caller to root" {
+  local dir=$BATS_TEST_TMPDIR/spec
+  mkdir "$dir"
+  "$WARREN" spec --rootless --bundle "$dir"
+  python3 - "$dir/config.json" "$(id -u)" "$(id -g)" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert {"type": "user"} in c["linux"]["namespaces"], c["linux"]["namespaces"]
+assert c["linux"]["uidMappings"] == [{"containerID": 0, "hostID": int(sys.argv[2]), "size": 1}]
+assert c["linux"]["gidMappings"] == [{"containerID": 0, "hostID": int(sys.argv[3]), "size": 1}]
+assert "inheritable" not in c["process"]["capabilities"]
+PY
+}
+
+@test "sysctls in the container's namespaces are written" {
+  update_config 'c["linux"]["sysctl"] = {"kernel.shmmni": "1234"}'
+  set_args cat /proc/sys/kernel/shmmni
+  run warren run c1
+  assert_status 0
+  [ "$output" = 1234 ]
+  [ "$(cat /proc/sys/kernel/shmmni)" != 1234 ]
+}
+
+@test "a sysctl outside the container's namespaces is refused" {
+  update_config 'c["linux"]["sysctl"] = {"kernel.core_pattern": "|/evil"}'
+  set_args true
+  run warren run c1
+  assert_status 1
+  assert_output_contains "linux.sysctl.kernel.core_pattern"
+  assert_no_state c1
+}
+
+@test "joining an existing namespace by path" {
+  requires root
+  set_args sleep 100
+  warren run -d holder
+  local pid
+  pid=$(state_field holder pid)
+  update_config "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'uts'] + [{'type': 'uts', 'path': '/proc/$pid/ns/uts'}]; c.pop('hostname')"
+  set_args hostname
+  run warren run c1
+  assert_status 0
+  [ "$output" = warren ]
+}
+
+@test "a hostname without a uts namespace is refused" {
+  update_config 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "uts"]'
+  set_args true
+  run warren run c1
+  assert_status 1
+  assert_output_contains "config.json: hostname"
+  assert_no_state c1
+}

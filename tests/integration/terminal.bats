@@ -1,0 +1,56 @@
+#!/usr/bin/env bats
+# process.terminal: the foreground relay and --console-socket.
+
+load helpers
+
+@test "run with a terminal relays the container's pty" {
+  update_config 'c["process"]["terminal"] = True'
+  set_args sh -c 'tty; echo "size $(stty size)"; echo done'
+  run script -qec "'$WARREN' --root '$STATE_ROOT' run c1" /dev/null
+  assert_status 0
+  assert_output_contains "/dev/pts/0"
+  assert_output_contains "done"
+  assert_no_state c1
+}
+
+@test "the pty master goes to the console socket with the id as payload" {
+  update_config 'c["process"]["terminal"] = True'
+  set_args sh -c 'echo hello-from-console; sleep 100'
+  local sock=$BATS_TEST_TMPDIR/console.sock
+  python3 - "$sock" >"$BATS_TEST_TMPDIR/recv.out" 2>&1 3>&- <<'PY' &
+import array, os, socket, stat, sys, os.path
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(30)
+s.bind(sys.argv[1]); s.listen(1)
+open(sys.argv[1] + ".ready", "w").close()
+c, _ = s.accept()
+fds = array.array("i")
+msg, anc, flags, _ = c.recvmsg(4096, socket.CMSG_LEN(4 * fds.itemsize))
+for level, kind, data in anc:
+    fds.frombytes(data[:len(data) - (len(data) % fds.itemsize)])
+print("payload", msg.decode())
+print("fds", len(fds))
+st = os.fstat(fds[0])
+print("major", os.major(st.st_rdev))
+buf = b""
+while b"hello-from-console" not in buf:
+    buf += os.read(fds[0], 4096)
+print("read hello")
+PY
+  local recv=$!
+  for i in $(seq 1 100); do [ -e "$sock.ready" ] && break; sleep 0.05; done
+  run warren run -d --console-socket "$sock" c1
+  assert_status 0
+  wait $recv
+  cat "$BATS_TEST_TMPDIR/recv.out"
+  grep -q "payload c1" "$BATS_TEST_TMPDIR/recv.out"
+  grep -q "fds 1" "$BATS_TEST_TMPDIR/recv.out"
+  grep -q "major 5" "$BATS_TEST_TMPDIR/recv.out"
+  grep -q "read hello" "$BATS_TEST_TMPDIR/recv.out"
+  # The console socket and the master do not reach the container.
+  local pid
+  pid=$(state_field c1 pid)
+  run ls -l "/proc/$pid/fd"
+  [[ "$output" != *console.sock* ]]
+  [[ "$output" != *ptmx* ]]
+}

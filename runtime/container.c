@@ -290,6 +290,8 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   c->spec = spec_load_file (config_path, "config.json", error);
   if (c->spec == NULL || !check_supported (c->spec, rootless, o, error))
     return NULL;
+  log_debug ("create %s: %s parsed (%u mounts, %s)", o->id, config_path, c->spec->n_mounts,
+             rootless ? "rootless" : "as root");
 
   root_path = g_path_is_absolute (c->spec->root_path)
                   ? g_strdup (c->spec->root_path)
@@ -347,6 +349,8 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
 
   if (!launch_init (&c->config, &c->init, error))
     return g_prefix_error (error, "create %s: ", o->id), NULL;
+  log_debug ("create %s: the init is pid %d and has set up the container", o->id,
+             (int) c->init.pid);
 
   if (c->init.pty_master >= 0 && c->console_sock >= 0)
     {
@@ -383,6 +387,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
     return g_prefix_error (error, "create %s: ", o->id), NULL;
   /* From here on the container exists: nothing is undone when `c` is freed. */
   state_dir_commit (c->dir);
+  log_debug ("create %s: created, the init waits for start", o->id);
   c->init.pid = -1;
   g_clear_pointer (&c->pid_file_written, g_free);
   return g_steal_pointer (&c);
@@ -460,7 +465,10 @@ container_start (const ContainerGlobals *g, const char *id, GError **error)
                          "cannot start container %s: it has stopped", id);
       return wr_throw_errno (error, "open %s/%s", id, FIFO_NAME);
     }
-  return release_init (fifo, dir, error);
+  if (!release_init (fifo, dir, error))
+    return FALSE;
+  log_debug ("start %s: the init of pid %d was released", id, (int) st->pid);
+  return TRUE;
 }
 
 static int
@@ -762,7 +770,10 @@ container_delete (const ContainerGlobals *g, const char *id, gboolean force, GEr
             return FALSE;
         }
     }
-  return state_dir_remove (dir, error);
+  if (!state_dir_remove (dir, error))
+    return FALSE;
+  log_debug ("delete %s: removed", id);
+  return TRUE;
 }
 
 static ContainerStatus

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/keyctl.h>
@@ -89,8 +90,9 @@ setup_time_namespace (const LaunchConfig *config, GError **error)
                             "linux.timeOffsets", error))
         return FALSE;
     }
-  fd = wr_openat2 (config->proc_fd, "self/ns/time_for_children", O_RDONLY | O_CLOEXEC,
-                   RESOLVE_BENEATH | RESOLVE_NO_XDEV);
+  /* A magic link of the host's procfs (checked when it was opened); setns checks that it is
+   * a time namespace. openat2's RESOLVE_BENEATH would refuse the magic link. */
+  fd = openat (config->proc_fd, "self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
   if (fd < 0 || setns (fd, CLONE_NEWTIME) < 0)
     return wr_throw_errno (error, "linux.namespaces: enter the time namespace");
   return TRUE;
@@ -140,6 +142,19 @@ keep_only_passed_fds (const LaunchConfig *config, GError **error)
       return wr_throw_errno (error, "--preserve-fds: keep fd %u", fd);
   if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     return wr_throw_errno (error, "mark fds close-on-exec");
+  return TRUE;
+}
+
+static gboolean
+join_session_keyring (const char *id, GError **error)
+{
+  /* The whole id (at most 1024 bytes; a description may have 4095): a keyring of this name
+   * that exists already would be joined, so no two live containers may share one. */
+  g_autofree char *name = g_strdup_printf ("_ses.%s", id);
+
+  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0 && errno != ENOSYS
+      && errno != EACCES)
+    return wr_throw_errno (error, "create a session keyring (--no-new-keyring skips it)");
   return TRUE;
 }
 
@@ -220,11 +235,10 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
       && !setup_time_namespace (config, error))
     return FALSE;
 
-  /* 6. A session keyring of our own, so containers do not share the caller's keys. */
-  if (!config->no_new_keyring
-      && syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0
-      && errno != ENOSYS && errno != EACCES)
-    return wr_throw_errno (error, "create a session keyring (--no-new-keyring skips it)");
+  /* 6. A session keyring of our own, so containers do not share the caller's keys; named
+   * _ses.ID as runc names it. */
+  if (!config->no_new_keyring && !join_session_keyring (config->id, error))
+    return FALSE;
 
   /* 7. Writes that go through the host's procfs, before anything of the container's is
    * mounted: sysctls, oom score. */
@@ -265,6 +279,8 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
    * executable looked up last, as the process would see it. */
   if (pty_slave >= 0 && !terminal_become_stdio (pty_slave, error))
     return FALSE;
+  /* As runc: the config's umask, else 0022 whatever the caller had. */
+  umask (process->has_umask ? (mode_t) process->umask : 0022);
   g_clear_fd (&pty_slave, NULL);
   if (!process_set_rlimits (process, error) || !process_drop_bounding (process, error)
       || !process_switch_user (process, config->setgroups_allowed, error)

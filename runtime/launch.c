@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <linux/sched.h>
 
+#include "log.h"
 #include "sync.h"
 #include "userns.h"
 #include "wr-error.h"
@@ -144,6 +145,15 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
           g_prefix_error (error, "linux.uidMappings/gidMappings: ");
           launch_abort (out);
           return FALSE;
+        }
+      if (log_debug_on ())
+        {
+          g_autofree char *uids = userns_format_map (spec->uid_mappings, spec->n_uid_mappings);
+          g_autofree char *gids = userns_format_map (spec->gid_mappings, spec->n_gid_mappings);
+          g_strdelimit (uids, "\n", ',');
+          g_strdelimit (gids, "\n", ',');
+          log_debug ("user namespace of pid %d mapped: uid %s gid %s", (int) out->pid, uids,
+                     gids);
         }
     }
 

@@ -89,6 +89,12 @@ log_warning (const char *format, ...)
   va_end (args);
 }
 
+gboolean
+log_debug_on (void)
+{
+  return log_debug_enabled;
+}
+
 void
 log_debug (const char *format, ...)
 {

@@ -13,5 +13,6 @@ typedef enum
 gboolean log_setup (const char *path, const char *format, gboolean debug, GError **error);
 void log_warning (const char *format, ...) G_GNUC_PRINTF (1, 2);
 void log_debug (const char *format, ...) G_GNUC_PRINTF (1, 2);
+gboolean log_debug_on (void);
 /* Print "warren: <message>" to stderr and, with --log, one entry at level error. */
 void log_error (const char *message);

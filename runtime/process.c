@@ -43,7 +43,7 @@ process_set_oom_score_adj (const SpecProcess *process, int proc_fd, GError **err
   if (!process->has_oom_score_adj)
     return TRUE;
   fd = wr_openat2 (proc_fd, "self/oom_score_adj", O_WRONLY | O_CLOEXEC,
-                   RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV);
+                   RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
   if (fd < 0)
     return wr_throw_errno (error, "process.oomScoreAdj: open /proc/self/oom_score_adj");
   len = g_snprintf (buf, sizeof buf, "%d", process->oom_score_adj);

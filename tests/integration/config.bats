@@ -238,3 +238,21 @@ PY
   assert_output_contains "config.json: hostname"
   assert_no_state c1
 }
+
+@test "umask, oomScoreAdj and domainname are applied" {
+  update_config 'c["process"]["user"]["umask"] = 23; c["process"]["oomScoreAdj"] = 500; c["domainname"] = "example.org"; c["root"]["readonly"] = False'
+  set_args sh -c 'umask; cat /proc/self/oom_score_adj; cat /proc/sys/kernel/domainname'
+  run warren run c1
+  assert_status 0
+  [ "$output" = "$(printf '0027\n500\nexample.org')" ]
+}
+
+@test "an oomScoreAdj below ours needs privilege and names the field" {
+  requires rootless
+  update_config 'c["process"]["oomScoreAdj"] = -1000'
+  set_args true
+  run warren run c1
+  assert_status 1
+  assert_output_contains "process.oomScoreAdj"
+  assert_no_state c1
+}

@@ -776,6 +776,26 @@ container_delete (const ContainerGlobals *g, const char *id, gboolean force, GEr
   return TRUE;
 }
 
+/* A shared lock for state and list. A create holding the lock before it has written
+ * state.json fails with G_IO_ERROR_WOULD_BLOCK (the container is "creating"); a start, kill or
+ * delete holding it is waited for. */
+static StateDir *
+open_for_reading (int root_fd, const char *id, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  StateDir *dir = state_dir_open (root_fd, id, TRUE, TRUE, &local_error);
+
+  if (dir == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)
+      && state_file_exists (root_fd, id))
+    {
+      g_clear_error (&local_error);
+      dir = state_dir_open (root_fd, id, TRUE, FALSE, &local_error);
+    }
+  if (dir == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return dir;
+}
+
 static ContainerStatus
 status_of_dir (StateDir *dir, ContainerState **out_state)
 {
@@ -807,12 +827,12 @@ container_state (const ContainerGlobals *g, const char *id, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  dir = state_dir_open (root_fd, id, TRUE, TRUE, &local_error);
+  dir = open_for_reading (root_fd, id, &local_error);
   if (dir == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
-          /* A create holds the lock: the container is being created. */
+          /* A create holds the lock and has not written state.json: it is being created. */
           g_autoptr (ContainerState) creating = g_new0 (ContainerState, 1);
           creating->id = g_strdup (id);
           creating->oci_version = g_strdup ("");
@@ -884,7 +904,7 @@ container_list (const ContainerGlobals *g, const char *format, gboolean quiet, G
     {
       const char *id = names->pdata[i];
       g_autoptr (GError) e = NULL;
-      g_autoptr (StateDir) dir = state_dir_open (root_fd, id, TRUE, TRUE, &e);
+      g_autoptr (StateDir) dir = open_for_reading (root_fd, id, &e);
       g_autoptr (ContainerState) st = NULL;
       ContainerStatus status = CONTAINER_CREATING;
 

@@ -214,6 +214,15 @@ state_dir_open (int root_fd, const char *id, gboolean shared, gboolean try_lock,
   return state_dir_new (root_fd, id, g_steal_fd (&fd), FALSE);
 }
 
+gboolean
+state_file_exists (int root_fd, const char *id)
+{
+  g_autofree char *path = g_build_filename (id, STATE_FILE, NULL);
+  struct stat st;
+
+  return fstatat (root_fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 void
 state_dir_commit (StateDir *dir)
 {

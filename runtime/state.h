@@ -48,6 +48,8 @@ StateDir *state_dir_create (int root_fd, const char *id, GError **error);
  * else is G_IO_ERROR_BUSY instead of a wait. */
 StateDir *state_dir_open (int root_fd, const char *id, gboolean shared, gboolean try_lock,
                           GError **error);
+/* Whether ID's state.json exists, without taking the lock (it is replaced atomically). */
+gboolean state_file_exists (int root_fd, const char *id);
 void state_dir_commit (StateDir *dir);
 int state_dir_fd (StateDir *dir);
 const char *state_dir_id (StateDir *dir);

@@ -10,6 +10,7 @@ refused() { # python edit, expected message fragment
   assert_output_contains "$2"
   assert_no_state c1
   [ -z "$(ls -A "$STATE_ROOT" 2>/dev/null)" ]
+  assert_no_process_in "$BUNDLE"
 }
 
 @test "relative mount destination" {

@@ -81,6 +81,31 @@ load helpers
   assert_output_contains "container c1 does not exist"
 }
 
+@test "state says creating while a create holds the lock, and waits for other commands" {
+  set_args sleep 100
+  run detached create c1
+  assert_status 0
+  # What a create looks like before it has written state.json: the directory, locked.
+  mkdir -m 0700 "$STATE_ROOT/c9"
+  flock "$STATE_ROOT/c9" sleep 100 3>&- &
+  local holder=$!
+  for i in $(seq 1 100); do flock -n "$STATE_ROOT/c9" true || break; sleep 0.05; done
+  run warren state c9
+  assert_status 0
+  [ "$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["status"])' "$output")" = creating ]
+  run warren list
+  [[ "$output" == *c9*creating* ]]
+  kill $holder
+  wait $holder || true
+  rmdir "$STATE_ROOT/c9"
+  # A command holding the lock of an existing container is waited for, not taken for a create.
+  flock "$STATE_ROOT/c1" sleep 0.5 3>&- &
+  holder=$!
+  for i in $(seq 1 100); do flock -n "$STATE_ROOT/c1" true || break; sleep 0.05; done
+  [ "$(state_field c1 status)" = created ]
+  wait $holder
+}
+
 @test "state prints the OCI state fields" {
   set_args sleep 100
   update_config 'c["annotations"] = {"org.example.key": "value"}'
@@ -238,6 +263,22 @@ PY
   [[ "$output" != *"container id"* ]]
 }
 
+inits_are_created_containers() {
+  local p id
+  for p in /proc/[0-9]*; do
+    case $(readlink "$p/root" 2>/dev/null) in
+    "$BUNDLE"/*) ;;
+    *) continue ;;
+    esac
+    id=$(for d in "$STATE_ROOT"/*/; do
+      d=${d%/}
+      [ "$(state_field "${d##*/}" pid 2>/dev/null)" = "${p#/proc/}" ] && echo "${d##*/}"
+    done)
+    [ -n "$id" ] || { echo "pid ${p#/proc/} runs in the bundle without a created container" >&2; return 1; }
+    [ "$(state_field "$id" status)" = created ] || return 1
+  done
+}
+
 @test "kill -9 of create at random moments leaves nothing after delete -f" {
   set_args sleep 100
   local i pid
@@ -247,6 +288,10 @@ PY
     sleep "0.0$((RANDOM % 10))"
     kill -9 $pid 2>/dev/null || true
     wait $pid 2>/dev/null || true
+    # An init whose create died before it finished exits on its own: every process left in
+    # the bundle is the init of a container that was created in full.
+    sleep 0.1
+    inits_are_created_containers
     "$WARREN" --root "$STATE_ROOT" delete -f "k$i" >/dev/null 2>&1 || true
     assert_no_state "k$i"
   done

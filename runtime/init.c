@@ -211,26 +211,13 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
         return FALSE;
     }
 
-  /* 5. Join namespaces given by path: the user namespace first, since it decides what the
-   * others may do; pid was joined by the parent (it applies to children only). */
-  if (ns[SPEC_NS_USER].enabled && ns[SPEC_NS_USER].path != NULL
-      && !join_namespace (SPEC_NS_USER, ns[SPEC_NS_USER].path, error))
-    return FALSE;
+  /* 5. Join namespaces given by path. The user namespace was joined before our clone (the
+   * joiner in launch.c), so these joins and our new namespaces are under it; pid was joined
+   * by the parent (it applies to children only). */
   for (int t = 0; t < SPEC_NS_COUNT; t++)
     if (t != SPEC_NS_USER && t != SPEC_NS_PID && ns[t].enabled && ns[t].path != NULL
         && !join_namespace (t, ns[t].path, error))
       return FALSE;
-  /* Namespaces that clone could not create because the user namespace was joined after it. */
-  if (ns[SPEC_NS_USER].path != NULL)
-    {
-      int flags = 0;
-      for (int t = 0; t < SPEC_NS_COUNT; t++)
-        if (t != SPEC_NS_USER && t != SPEC_NS_PID && t != SPEC_NS_TIME && ns[t].enabled
-            && ns[t].path == NULL)
-          flags |= spec_namespace_clone_flag (t);
-      if (flags != 0 && unshare (flags) < 0)
-        return wr_throw_errno (error, "linux.namespaces: create namespaces");
-    }
   if (ns[SPEC_NS_TIME].enabled && ns[SPEC_NS_TIME].path == NULL
       && !setup_time_namespace (config, error))
     return FALSE;

@@ -15,6 +15,7 @@
 #include "sync.h"
 #include "userns.h"
 #include "wr-error.h"
+#include "wr-fd.h"
 #include "wr-glib-compat.h"
 
 void
@@ -63,19 +64,140 @@ clone_flags (const WarrenSpec *spec)
 {
   const SpecNamespace *ns = spec->namespaces;
   guint64 flags = 0;
-  gboolean user_joined = ns[SPEC_NS_USER].enabled && ns[SPEC_NS_USER].path != NULL;
 
+  /* A time namespace is made by the init (it applies to children; see init.c). */
   for (int t = 0; t < SPEC_NS_COUNT; t++)
-    {
-      if (!ns[t].enabled || ns[t].path != NULL || t == SPEC_NS_TIME)
-        continue;
-      /* With a joined user namespace the others are made after joining it (init.c), so that
-       * namespace owns them; only pid must come from clone. */
-      if (user_joined && t != SPEC_NS_PID)
-        continue;
+    if (ns[t].enabled && ns[t].path == NULL && t != SPEC_NS_TIME)
       flags |= (guint64) spec_namespace_clone_flag (t);
-    }
   return flags;
+}
+
+static long
+clone_with_pidfd (guint64 flags, int exit_signal, int *pidfd)
+{
+  struct clone_args args = { 0 };
+
+  args.flags = flags | CLONE_PIDFD;
+  args.pidfd = (guint64) (uintptr_t) pidfd;
+  args.exit_signal = (guint64) exit_signal;
+  /* A clone without a new stack behaves like fork: the init is a copy of this process, so no
+   * re-exec of warren is needed (crun does the same; runc re-execs itself). */
+  return syscall (SYS_clone3, &args, sizeof args);
+}
+
+/* The joiner: for a user namespace given by path. The namespaces the container creates must
+ * belong to that user namespace, and an unprivileged caller may only create them from inside
+ * it, so this short-lived child joins it and clones the init from there. CLONE_PARENT makes
+ * the init warren's child all the same; the joiner sends its pidfd and exits. */
+static G_GNUC_NORETURN void
+joiner_main (const LaunchConfig *config, int sync_fd, guint64 flags)
+{
+  const char *path = config->spec->namespaces[SPEC_NS_USER].path;
+  g_autoptr (GError) error = NULL;
+  LaunchConfig inner = *config;
+  g_autofd int userns = open (path, O_RDONLY | O_CLOEXEC);
+  int pidfd = -1;
+  long pid;
+
+  if (userns < 0 || setns (userns, CLONE_NEWUSER) < 0)
+    {
+      wr_throw_errno (&error, "linux.namespaces: join user namespace %s", path);
+      goto fail;
+    }
+  inner.user_ns_entered = TRUE;
+  /* The joined namespace decides whether setgroups is allowed, not our config. */
+  {
+    g_autofree char *setgroups
+        = wr_read_file_at (config->proc_fd, "self/setgroups", 64, NULL, NULL);
+    inner.setgroups_allowed = setgroups == NULL || g_str_has_prefix (setgroups, "allow");
+  }
+  /* With CLONE_PARENT, clone3 wants exit_signal 0; the init gets ours, SIGCHLD. */
+  pid = clone_with_pidfd (flags | CLONE_PARENT, 0, &pidfd);
+  if (pid == 0)
+    init_main (&inner, sync_fd);
+  if (pid < 0)
+    {
+      wr_throw_errno (&error, "clone the container init (linux.namespaces)");
+      goto fail;
+    }
+  if (!sync_send_fd (sync_fd, SYNC_PIDFD, pidfd, &error))
+    {
+      (void) syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+      goto fail;
+    }
+  _exit (0);
+fail:
+  (void) sync_send (sync_fd, SYNC_ERROR, 0, error->message, NULL);
+  _exit (1);
+}
+
+/* The pid of a pidfd in our pid namespace, from its fdinfo. */
+static pid_t
+pid_of_pidfd (int pidfd)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/self/fdinfo/%d", pidfd);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return -1;
+  line = strstr (text, "\nPid:");
+  if (line == NULL)
+    return -1;
+  return (pid_t) g_ascii_strtoll (line + 5, NULL, 10);
+}
+
+static void
+take_pidfd (LaunchedInit *out, int pidfd)
+{
+  g_clear_fd (&out->pidfd, NULL);
+  out->pidfd = pidfd;
+  out->pid = pid_of_pidfd (pidfd);
+}
+
+/* A joiner that exited successfully has sent the init's pidfd: find it among the queued
+ * messages, so that a failed create can kill and reap that init. */
+static void
+await_pidfd (LaunchedInit *out)
+{
+  SyncMsg msg;
+
+  for (;;)
+    {
+      int fd = -1;
+
+      if (!sync_recv (out->sync_fd, &msg, &fd, NULL))
+        return;
+      if (msg.type == SYNC_PIDFD && fd >= 0)
+        {
+          take_pidfd (out, fd);
+          return;
+        }
+      if (fd >= 0)
+        (void) close (fd);
+    }
+}
+
+/* Clone the joiner and wait for it; the init's pidfd arrives later as SYNC_PIDFD. */
+static gboolean
+launch_through_joiner (const LaunchConfig *config, int pair[2], gboolean *joiner_ok,
+                       GError **error)
+{
+  int status = 0;
+  pid_t joiner = fork ();
+
+  if (joiner == 0)
+    {
+      (void) close (pair[0]);
+      joiner_main (config, pair[1], clone_flags (config->spec));
+    }
+  if (joiner < 0)
+    return wr_throw_errno (error, "fork to join the user namespace");
+  while (waitpid (joiner, &status, 0) < 0)
+    if (errno != EINTR)
+      return wr_throw_errno (error, "wait for the user namespace joiner");
+  *joiner_ok = WIFEXITED (status) && WEXITSTATUS (status) == 0;
+  return TRUE;
 }
 
 gboolean
@@ -84,11 +206,15 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
   const WarrenSpec *spec = config->spec;
   gboolean new_user = spec->namespaces[SPEC_NS_USER].enabled
                       && spec->namespaces[SPEC_NS_USER].path == NULL;
+  gboolean user_joined = spec->namespaces[SPEC_NS_USER].enabled
+                         && spec->namespaces[SPEC_NS_USER].path != NULL;
+  gboolean joiner_ok = FALSE;
+  gboolean ok = TRUE;
   g_autofd int own_pidns = -1;
   int pair[2];
   int pidfd = -1;
-  struct clone_args args = { 0 };
   long pid;
+  gboolean ready = FALSE;
   SyncMsg msg;
 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
@@ -104,38 +230,42 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
         }
     }
 
-  args.flags = clone_flags (spec) | CLONE_PIDFD;
-  args.pidfd = (guint64) (uintptr_t) &pidfd;
-  args.exit_signal = SIGCHLD;
-  /* A clone without a new stack behaves like fork: the init is a copy of this process, so no
-   * re-exec of warren is needed (crun does the same; runc re-execs itself). */
-  pid = syscall (SYS_clone3, &args, sizeof args);
-  if (pid == 0)
+  if (user_joined)
     {
-      (void) close (pair[0]);
-      init_main (config, pair[1]);
+      ok = launch_through_joiner (config, pair, &joiner_ok, error);
+      pid = 0;
     }
-  if (own_pidns >= 0 && setns (own_pidns, CLONE_NEWPID) < 0 && pid > 0)
+  else
     {
-      /* Our later children would land in the container: better to fail this create. */
-      wr_throw_errno (error, "return to our own pid namespace");
-      (void) syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-      (void) waitpid ((pid_t) pid, NULL, 0);
-      (void) close (pidfd);
-      (void) close (pair[0]);
-      (void) close (pair[1]);
-      return FALSE;
+      pid = clone_with_pidfd (clone_flags (spec), SIGCHLD, &pidfd);
+      if (pid == 0)
+        {
+          (void) close (pair[0]);
+          init_main (config, pair[1]);
+        }
+      if (pid < 0)
+        ok = wr_throw_errno (error, "clone the container init (linux.namespaces)");
     }
   (void) close (pair[1]);
-  if (pid < 0)
-    {
-      (void) close (pair[0]);
-      return wr_throw_errno (error, "clone the container init (linux.namespaces)");
-    }
-
-  out->pid = (pid_t) pid;
-  out->pidfd = pidfd;
   out->sync_fd = pair[0];
+  if (pid > 0)
+    {
+      out->pid = (pid_t) pid;
+      out->pidfd = pidfd;
+    }
+  if (own_pidns >= 0 && setns (own_pidns, CLONE_NEWPID) < 0 && ok)
+    {
+      /* Our later children would land in the container: better to fail this create. */
+      ok = wr_throw_errno (error, "return to our own pid namespace");
+      /* A joiner's init is still on its way: its pidfd is in the socket. */
+      if (user_joined && joiner_ok)
+        await_pidfd (out);
+    }
+  if (!ok)
+    {
+      launch_abort (out);
+      return FALSE;
+    }
 
   if (new_user)
     {
@@ -169,16 +299,31 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
           out->pty_master = fd;
           continue;
         }
+      if (msg.type == SYNC_PIDFD && fd >= 0)
+        {
+          take_pidfd (out, fd);
+          if (ready)
+            return TRUE;
+          continue;
+        }
       if (fd >= 0)
         (void) close (fd);
       if (msg.type == SYNC_READY)
-        return TRUE;
+        {
+          /* Through a joiner, the init may be ready before the joiner's message is read. */
+          if (out->pidfd >= 0)
+            return TRUE;
+          ready = TRUE;
+          continue;
+        }
       if (msg.type == SYNC_ERROR)
         wr_throw (error, WARREN_ERROR_INIT, "%s", msg.message);
       else
         wr_throw (error, WARREN_ERROR_INIT, "sync: unexpected message %u", msg.type);
       break;
     }
+  if (user_joined && joiner_ok && out->pidfd < 0)
+    await_pidfd (out);
   launch_abort (out);
   return FALSE;
 }

@@ -12,6 +12,7 @@ typedef enum
   SYNC_READY,      /* init → parent: set up, waiting on exec.fifo */
   SYNC_COMMIT,     /* parent → init: state is written, the init may outlive the parent */
   SYNC_ERROR,      /* init → parent: setup failed, message follows */
+  SYNC_PIDFD,      /* joiner → parent: the init's pidfd (user namespace given by path) */
 } SyncType;
 
 #define SYNC_MESSAGE_MAX 4000

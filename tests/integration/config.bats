@@ -230,6 +230,36 @@ PY
   [ "$output" = warren ]
 }
 
+@test "a rootless container joins another's user, uts and ipc namespaces, as in a pod" {
+  requires rootless
+  set_args sleep 100
+  warren run -d holder
+  local pid
+  pid=$(state_field holder pid)
+  update_config "
+keep = [n for n in c['linux']['namespaces'] if n['type'] not in ('user', 'uts', 'ipc')]
+c['linux']['namespaces'] = keep + [{'type': t, 'path': '/proc/$pid/ns/' + t} for t in ('user', 'uts', 'ipc')]
+del c['linux']['uidMappings'], c['linux']['gidMappings']
+c.pop('hostname')
+c['mounts'] = [m for m in c['mounts'] if m.get('type') != 'mqueue']"
+  set_args sh -c 'hostname; readlink /proc/self/ns/user; readlink /proc/self/ns/ipc; readlink /proc/self/ns/mnt; id -u; echo $$'
+  run warren run c1
+  assert_status 0
+  [ "${lines[0]}" = warren ]
+  [ "${lines[1]}" = "$(readlink /proc/$pid/ns/user)" ]
+  [ "${lines[2]}" = "$(readlink /proc/$pid/ns/ipc)" ]
+  [ "${lines[3]}" != "$(readlink /proc/$pid/ns/mnt)" ]
+  [ "${lines[4]}" = 0 ]
+  # Its own pid namespace, made under the joined user namespace.
+  [ "${lines[5]}" = 1 ]
+  # A user namespace path that does not exist fails cleanly.
+  update_config "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'user'] + [{'type': 'user', 'path': '/proc/999999999/ns/user'}]"
+  run warren run c2
+  assert_status 1
+  assert_output_contains "linux.namespaces: join user namespace /proc/999999999/ns/user"
+  assert_no_state c2
+}
+
 @test "a hostname without a uts namespace is refused" {
   update_config 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "uts"]'
   set_args true

@@ -133,3 +133,37 @@ c["linux"]["namespaces"] += [{"type": t} for t in ("pid", "network", "ipc", "uts
   assert_status 0
   [ "$output" = lo ]
 }
+
+@test "mount destinations resolve inside the rootfs, whatever its symlinks say" {
+  mkdir "$BATS_TEST_TMPDIR/outside"
+  ln -s "$BATS_TEST_TMPDIR/outside" "$BUNDLE/rootfs/abs"
+  ln -s ../../../../../../../.. "$BUNDLE/rootfs/up"
+  mkdir -p "$BATS_TEST_TMPDIR/src"
+  update_config "c['mounts'] += [
+    {'destination': '/abs/t1', 'type': 'tmpfs', 'source': 'tmpfs'},
+    {'destination': '/up/warren-escape-t2', 'type': 'tmpfs', 'source': 'tmpfs'},
+    {'destination': '/abs/b', 'type': 'bind', 'source': '$BATS_TEST_TMPDIR/src', 'options': ['bind']}]"
+  set_args sh -c 'touch /abs/t1/x /up/warren-escape-t2/y /abs/b/z && echo ok'
+  run warren run c1
+  assert_status 0
+  [ "$output" = ok ]
+  # The symlinks were followed as if the rootfs were /: nothing reached the host's paths.
+  [ -z "$(ls -A "$BATS_TEST_TMPDIR/outside")" ]
+  [ ! -e /warren-escape-t2 ]
+  [ -d "$BUNDLE/rootfs/$BATS_TEST_TMPDIR/outside/t1" ]
+  [ -d "$BUNDLE/rootfs/warren-escape-t2" ]
+  # The bind's source is the host's, as the config says.
+  [ -e "$BATS_TEST_TMPDIR/src/z" ]
+}
+
+@test "a cwd that goes through a symlink out of the rootfs stays inside" {
+  mkdir "$BATS_TEST_TMPDIR/outside"
+  ln -s "$BATS_TEST_TMPDIR/outside" "$BUNDLE/rootfs/abs"
+  update_config 'c["root"]["readonly"] = False'
+  update_config 'c["process"]["cwd"] = "/abs/work"'
+  set_args sh -c 'pwd; touch here'
+  run warren run c1
+  assert_status 0
+  [ -z "$(ls -A "$BATS_TEST_TMPDIR/outside")" ]
+  [ -e "$BUNDLE/rootfs/$BATS_TEST_TMPDIR/outside/work/here" ]
+}

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "hooks.h"
 #include "id.h"
 #include "launch.h"
 #include "log.h"
@@ -45,6 +46,7 @@ typedef struct
   LaunchedInit init;
   int console_sock;
   char *pid_file_written;
+  ContainerState *state; /* as written to state.json */
 } Creation;
 
 static void
@@ -53,6 +55,7 @@ creation_free (Creation *c)
   if (c == NULL)
     return;
   launch_abort (&c->init); /* a no-op once committed: pid is cleared */
+  g_clear_pointer (&c->state, container_state_free);
   if (c->pid_file_written != NULL)
     (void) unlink (c->pid_file_written); /* only a failed create gets here with a pid file */
   g_clear_fd (&c->config.rootfs_fd, NULL);
@@ -109,9 +112,6 @@ check_supported (WarrenSpec *spec, gboolean rootless, const ContainerCreateOptio
   GHashTableIter iter;
   gpointer key;
 
-  if (spec->has_hooks)
-    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
-                     "config.json: hooks: not supported yet by warren");
   if (spec->has_seccomp)
     return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
                      "config.json: linux.seccomp: not supported yet by warren");
@@ -257,6 +257,32 @@ absolute_bundle (const char *bundle, GError **error)
 }
 
 /* Everything from the config to an init waiting on exec.fifo, with the state written. */
+/* prestart and createRuntime, in warren's namespaces, once the init has made the container's
+ * namespaces and mounts (before its pivot). */
+static gboolean
+run_runtime_hooks (pid_t pid, gpointer data, GError **error)
+{
+  Creation *c = data;
+  g_autofree char *json = state_hook_json (c->spec->oci_version, c->config.id, "creating",
+                                           (int) pid, c->bundle, c->spec->annotations);
+
+  return hooks_run (&c->spec->hooks, SPEC_HOOK_PRESTART, json, error)
+         && hooks_run (&c->spec->hooks, SPEC_HOOK_CREATE_RUNTIME, json, error);
+}
+
+static void
+run_lifecycle_hooks (const SpecHooks *hooks, SpecHookStage stage, const ContainerState *st,
+                     const char *status)
+{
+  g_autofree char *json = NULL;
+
+  if (hooks->stages[stage].n == 0)
+    return;
+  json = state_hook_json (st->oci_version, st->id, status, st->pid, st->bundle,
+                          st->annotations);
+  hooks_run_warn (hooks, stage, json);
+}
+
 static Creation *
 creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GError **error)
 {
@@ -346,6 +372,8 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   c->config.no_new_keyring = o->no_new_keyring;
   c->config.preserve_fds = o->preserve_fds;
   c->config.state_fd = state_dir_fd (c->dir);
+  c->config.runtime_hooks = run_runtime_hooks;
+  c->config.hooks_data = c;
 
   if (!launch_init (&c->config, &c->init, error))
     return g_prefix_error (error, "create %s: ", o->id), NULL;
@@ -372,11 +400,14 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   st->own_pid_namespace = c->spec->namespaces[SPEC_NS_PID].enabled
                           && c->spec->namespaces[SPEC_NS_PID].path == NULL;
   st->annotations = g_hash_table_ref (c->spec->annotations);
+  if (c->spec->hooks.node != NULL)
+    st->hooks.node = json_node_copy (c->spec->hooks.node);
   if (st->start_time == 0)
     return wr_throw (error, WARREN_ERROR_INIT, "create %s: the init exited during setup", o->id),
            NULL;
   if (!state_write (c->dir, st, error))
     return NULL;
+  c->state = g_steal_pointer (&st);
   if (o->pid_file != NULL)
     {
       if (!write_pid_file (o->pid_file, c->init.pid, error))
@@ -468,6 +499,7 @@ container_start (const ContainerGlobals *g, const char *id, GError **error)
   if (!release_init (fifo, dir, error))
     return FALSE;
   log_debug ("start %s: the init of pid %d was released", id, (int) st->pid);
+  run_lifecycle_hooks (&st->hooks, SPEC_HOOK_POSTSTART, st, "running");
   return TRUE;
 }
 
@@ -573,6 +605,7 @@ container_run (const ContainerGlobals *g, const ContainerCreateOptions *o, GErro
   if (!release_init (c->config.fifo_fd, c->dir, error))
     return -1;
   g_clear_fd (&c->config.fifo_fd, NULL);
+  run_lifecycle_hooks (&c->spec->hooks, SPEC_HOOK_POSTSTART, c->state, "running");
   if (o->detach)
     return 0;
   /* Let `state`, `kill` and `list` in while we wait. */
@@ -584,6 +617,8 @@ container_run (const ContainerGlobals *g, const ContainerCreateOptions *o, GErro
   dir = state_dir_open (c->root_fd, o->id, FALSE, FALSE, &delete_error);
   if (dir != NULL && !state_dir_remove (dir, &delete_error))
     log_warning ("delete %s: %s", o->id, delete_error->message);
+  else if (dir != NULL)
+    run_lifecycle_hooks (&c->spec->hooks, SPEC_HOOK_POSTSTOP, c->state, "stopped");
   return status;
 }
 
@@ -773,6 +808,7 @@ container_delete (const ContainerGlobals *g, const char *id, gboolean force, GEr
   if (!state_dir_remove (dir, error))
     return FALSE;
   log_debug ("delete %s: removed", id);
+  run_lifecycle_hooks (&st->hooks, SPEC_HOOK_POSTSTOP, st, "stopped");
   return TRUE;
 }
 

@@ -2,6 +2,7 @@
  * The steps run in one fixed order, each commented with why it sits where it does. The init
  * is single-threaded and never returns: on failure it sends the error to the parent and
  * exits. */
+#include "hooks.h"
 #include "launch.h"
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include "devices.h"
 #include "process.h"
 #include "rootfs.h"
+#include "state.h"
 #include "sync.h"
 #include "terminal.h"
 #include "userns.h"
@@ -145,6 +147,35 @@ keep_only_passed_fds (const LaunchConfig *config, GError **error)
   return TRUE;
 }
 
+/* The init's pid as warren sees it, for the state that hooks get. */
+static int host_pid;
+
+static char *
+hook_state (const LaunchConfig *config, const char *status)
+{
+  return state_hook_json (config->spec->oci_version, config->id, status, host_pid,
+                          config->bundle, config->spec->annotations);
+}
+
+static gboolean
+run_create_hooks (const LaunchConfig *config, int sync_fd, GError **error)
+{
+  const SpecHooks *hooks = &config->spec->hooks;
+  g_autofree char *state = NULL;
+  SyncMsg msg;
+
+  if (!spec_hooks_any (hooks, SPEC_HOOK_PRESTART, SPEC_HOOK_START_CONTAINER))
+    return TRUE;
+  if (!sync_send (sync_fd, SYNC_HOOKS, 0, NULL, error)
+      || !sync_expect (sync_fd, SYNC_HOOKS_DONE, &msg, error))
+    return FALSE;
+  host_pid = msg.value;
+  if (hooks->stages[SPEC_HOOK_CREATE_CONTAINER].n == 0)
+    return TRUE;
+  state = hook_state (config, "creating");
+  return hooks_run (hooks, SPEC_HOOK_CREATE_CONTAINER, state, error);
+}
+
 static gboolean
 join_session_keyring (const char *id, GError **error)
 {
@@ -249,6 +280,12 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
         return FALSE;
       g_clear_fd (&pty_master, NULL);
     }
+  /* 8b. Hooks that see the container before its pivot: warren runs prestart and
+   * createRuntime in its own namespaces, then createContainer runs here, in the container's
+   * namespaces with warren's view of the file system (runtime-spec "Lifecycle"). Masks and
+   * read-only paths come after, as in runc, so hooks can add mounts but not uncover them. */
+  if (!run_create_hooks (config, sync_fd, error))
+    return FALSE;
   if (!rootfs_create_cwd (config, root_fd, error) || !rootfs_mask_paths (config, root_fd, error)
       || !rootfs_readonly_paths (config, root_fd, error))
     return FALSE;
@@ -313,6 +350,19 @@ init_main (const LaunchConfig *config, int sync_fd)
   if (n != 1)
     _exit (1);
   (void) close (config->fifo_fd);
+
+  /* 13. startContainer hooks: in the container, as its process will run, right before it.
+   * Nobody waits on the sync socket any more, so a failure goes to the container's stderr. */
+  if (config->spec->hooks.stages[SPEC_HOOK_START_CONTAINER].n > 0)
+    {
+      g_autofree char *state = hook_state (config, "created");
+      if (!hooks_run (&config->spec->hooks, SPEC_HOOK_START_CONTAINER, state, &error))
+        {
+          g_autofree char *line = g_strdup_printf ("warren: %s\n", error->message);
+          (void) !write (STDERR_FILENO, line, strlen (line));
+          _exit (1);
+        }
+    }
 
   execve (exe, config->spec->process->args, config->spec->process->env);
   {

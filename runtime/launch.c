@@ -308,6 +308,24 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
         }
       if (fd >= 0)
         (void) close (fd);
+      if (msg.type == SYNC_HOOKS)
+        {
+          /* The init waits for our answer, so only the joiner's pidfd can still be queued
+           * ahead of anything it sends next. */
+          if (user_joined && out->pidfd < 0)
+            await_pidfd (out);
+          if (out->pid <= 0)
+            {
+              wr_throw (error, WARREN_ERROR_INIT, "sync: hooks requested before the init's pid");
+              break;
+            }
+          if (config->runtime_hooks != NULL
+              && !config->runtime_hooks (out->pid, config->hooks_data, error))
+            break;
+          if (!sync_send (out->sync_fd, SYNC_HOOKS_DONE, (gint32) out->pid, NULL, error))
+            break;
+          continue;
+        }
       if (msg.type == SYNC_READY)
         {
           /* Through a joiner, the init may be ready before the joiner's message is read. */

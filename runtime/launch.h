@@ -27,6 +27,10 @@ typedef struct
   /* Set in the init cloned by the joiner: it is in the user namespace given by path, and
    * its other new namespaces came with its clone. */
   gboolean user_ns_entered;
+  /* prestart and createRuntime hooks, run by the parent when the init asks (SYNC_HOOKS);
+   * `pid` is the init's pid in warren's pid namespace. */
+  gboolean (*runtime_hooks) (pid_t pid, gpointer data, GError **error);
+  gpointer hooks_data;
 } LaunchConfig;
 
 typedef struct

@@ -121,6 +121,7 @@ spec_free (WarrenSpec *spec)
 {
   if (spec == NULL)
     return;
+  spec_hooks_clear (&spec->hooks);
   g_free (spec->oci_version);
   g_free (spec->root_path);
   g_free (spec->hostname);
@@ -797,31 +798,130 @@ parse_linux (const WrJsonCursor *root, WarrenSpec *spec, GError **error)
   return TRUE;
 }
 
-static gboolean
-parse_hooks (const WrJsonCursor *root, WarrenSpec *spec, GError **error)
-{
-  static const char *const stages[] = { "prestart",       "createRuntime", "createContainer",
-                                        "startContainer", "poststart",     "poststop" };
-  WrJsonCursor hooks;
+static const char *const hook_stage_names[SPEC_HOOK_STAGE_COUNT]
+    = { "prestart", "createRuntime", "createContainer", "startContainer", "poststart",
+        "poststop" };
 
-  wr_json_member (root, "hooks", &hooks);
-  if (!wr_json_present (&hooks))
-    return TRUE;
-  if (!wr_json_expect_object (&hooks, error))
+const char *
+spec_hook_stage_name (SpecHookStage stage)
+{
+  return hook_stage_names[stage];
+}
+
+void
+spec_hooks_clear (SpecHooks *hooks)
+{
+  for (int s = 0; s < SPEC_HOOK_STAGE_COUNT; s++)
+    {
+      for (guint i = 0; i < hooks->stages[s].n; i++)
+        {
+          SpecHook *h = &hooks->stages[s].hooks[i];
+          g_free (h->path);
+          g_strfreev (h->args);
+          g_strfreev (h->env);
+        }
+      g_clear_pointer (&hooks->stages[s].hooks, g_free);
+      hooks->stages[s].n = 0;
+    }
+  g_clear_pointer (&hooks->node, json_node_unref);
+}
+
+gboolean
+spec_hooks_any (const SpecHooks *hooks, SpecHookStage first, SpecHookStage last)
+{
+  for (int s = first; s <= (int) last; s++)
+    if (hooks->stages[s].n > 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+parse_hook (const WrJsonCursor *c, SpecHook *h, GError **error)
+{
+  WrJsonCursor f;
+  gint64 timeout = 0;
+
+  if (!wr_json_expect_object (c, error))
     return FALSE;
-  for (gsize i = 0; i < G_N_ELEMENTS (stages); i++)
+  wr_json_member (c, "path", &f);
+  if (!wr_json_present (&f))
+    return wr_json_fail (&f, error, "required");
+  if (!get_absolute_path (&f, &h->path, FALSE, error)
+      || !wr_json_opt_strv (c, "args", &h->args, error)
+      || !wr_json_opt_strv (c, "env", &h->env, error))
+    return FALSE;
+  wr_json_member (c, "timeout", &f);
+  if (wr_json_present (&f))
+    {
+      if (!wr_json_get_int64 (&f, &timeout, error))
+        return FALSE;
+      if (timeout <= 0 || timeout > G_MAXINT)
+        return wr_json_fail (&f, error, "must be > 0 seconds");
+      h->timeout = (int) timeout;
+    }
+  if (h->args == NULL || h->args[0] == NULL)
+    {
+      g_strfreev (h->args);
+      h->args = g_new0 (char *, 2);
+      h->args[0] = g_strdup (h->path);
+    }
+  if (h->env == NULL)
+    h->env = g_new0 (char *, 1);
+  return TRUE;
+}
+
+static gboolean
+parse_hooks_cursor (const WrJsonCursor *hooks, SpecHooks *out, GError **error)
+{
+  if (!wr_json_present (hooks))
+    return TRUE;
+  if (!wr_json_expect_object (hooks, error))
+    return FALSE;
+  for (int s = 0; s < SPEC_HOOK_STAGE_COUNT; s++)
     {
       WrJsonCursor list;
       guint n = 0;
-      wr_json_member (&hooks, stages[i], &list);
+
+      wr_json_member (hooks, hook_stage_names[s], &list);
       if (!wr_json_present (&list))
         continue;
       if (!wr_json_array_length (&list, &n, error))
         return FALSE;
-      if (n > 0)
-        spec->has_hooks = TRUE;
+      out->stages[s].hooks = g_new0 (SpecHook, n);
+      out->stages[s].n = n;
+      for (guint i = 0; i < n; i++)
+        {
+          WrJsonCursor el;
+          wr_json_element (&list, i, &el);
+          if (!parse_hook (&el, &out->stages[s].hooks[i], error))
+            return FALSE;
+        }
+    }
+  out->node = json_node_copy (hooks->node);
+  return TRUE;
+}
+
+gboolean
+spec_hooks_parse_node (JsonNode *node, const char *file, SpecHooks *out, GError **error)
+{
+  WrJsonCursor root;
+
+  wr_json_cursor_root (&root, file, node);
+  if (!parse_hooks_cursor (&root, out, error))
+    {
+      spec_hooks_clear (out);
+      return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+parse_hooks (const WrJsonCursor *root, WarrenSpec *spec, GError **error)
+{
+  WrJsonCursor hooks;
+
+  wr_json_member (root, "hooks", &hooks);
+  return parse_hooks_cursor (&hooks, &spec->hooks, error);
 }
 
 static WarrenSpec *

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -104,6 +105,37 @@ typedef struct
   char *selinux_label;     /* NULL when absent */
 } SpecProcess;
 
+typedef enum
+{
+  SPEC_HOOK_PRESTART,
+  SPEC_HOOK_CREATE_RUNTIME,
+  SPEC_HOOK_CREATE_CONTAINER,
+  SPEC_HOOK_START_CONTAINER,
+  SPEC_HOOK_POSTSTART,
+  SPEC_HOOK_POSTSTOP,
+  SPEC_HOOK_STAGE_COUNT,
+} SpecHookStage;
+
+typedef struct
+{
+  char *path;    /* absolute */
+  char **args;   /* NULL-terminated; never NULL after parsing ({path} when absent) */
+  char **env;    /* NULL-terminated; never NULL after parsing (empty when absent) */
+  int timeout;   /* seconds; 0 when absent (no timeout) */
+} SpecHook;
+
+typedef struct
+{
+  SpecHook *hooks;
+  guint n;
+} SpecHookList;
+
+typedef struct
+{
+  SpecHookList stages[SPEC_HOOK_STAGE_COUNT];
+  JsonNode *node; /* the "hooks" object as written, saved in state.json for start/delete */
+} SpecHooks;
+
 typedef struct
 {
   char *oci_version;
@@ -139,9 +171,10 @@ typedef struct
   gint64 boottime_secs;
   guint32 boottime_nanosecs;
 
+  SpecHooks hooks;
+
   /* Fields that later issues implement; set when the config asks for them so the runtime
    * can refuse them by name instead of ignoring them. */
-  gboolean has_hooks;
   gboolean has_seccomp;
 } WarrenSpec;
 
@@ -154,5 +187,11 @@ void spec_free (WarrenSpec *spec);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WarrenSpec, spec_free)
 
 const char *spec_namespace_name (SpecNamespaceType type); /* "pid", "network", ... */
+const char *spec_hook_stage_name (SpecHookStage stage);  /* "createRuntime", ... */
+/* Parse a "hooks" object on its own (the copy kept in state.json); `file` names it. */
+gboolean spec_hooks_parse_node (JsonNode *node, const char *file, SpecHooks *out,
+                                GError **error);
+void spec_hooks_clear (SpecHooks *hooks);
+gboolean spec_hooks_any (const SpecHooks *hooks, SpecHookStage first, SpecHookStage last);
 /* The CLONE_NEW* flag of a namespace type. */
 int spec_namespace_clone_flag (SpecNamespaceType type);

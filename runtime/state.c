@@ -42,6 +42,7 @@ container_state_free (ContainerState *state)
   g_free (state->rootfs);
   g_free (state->created);
   g_clear_pointer (&state->annotations, g_hash_table_unref);
+  spec_hooks_clear (&state->hooks);
   g_free (state);
 }
 
@@ -324,6 +325,11 @@ state_to_node (const ContainerState *state, const char *status)
       json_builder_add_int_value (b, state->owner);
       json_builder_set_member_name (b, "ownPidNamespace");
       json_builder_add_boolean_value (b, state->own_pid_namespace);
+      if (state->hooks.node != NULL)
+        {
+          json_builder_set_member_name (b, "hooks");
+          json_builder_add_value (b, json_node_copy (state->hooks.node));
+        }
     }
   else
     {
@@ -401,6 +407,13 @@ state_read (StateDir *dir, GError **error)
     }
   else
     st->annotations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  wr_json_member (&c, "hooks", &m);
+  if (wr_json_present (&m))
+    {
+      g_autofree char *hooks_what = g_strdup_printf ("%s: hooks", what);
+      if (!spec_hooks_parse_node (m.node, hooks_what, &st->hooks, &local_error))
+        return wr_throw (error, WARREN_ERROR_BAD_STATE, "%s", local_error->message), NULL;
+    }
   if (st->id == NULL || st->bundle == NULL || st->oci_version == NULL)
     return wr_throw (error, WARREN_ERROR_BAD_STATE, "%s: id, ociVersion and bundle are required",
                      what),
@@ -480,6 +493,43 @@ state_status_name (ContainerStatus status)
     default:
       return "stopped";
     }
+}
+
+char *
+state_hook_json (const char *oci_version, const char *id, const char *status, int pid,
+                 const char *bundle, GHashTable *annotations)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+  GHashTableIter iter;
+  gpointer k, v;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ociVersion");
+  json_builder_add_string_value (b, oci_version);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, id);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, status);
+  json_builder_set_member_name (b, "pid");
+  json_builder_add_int_value (b, pid);
+  json_builder_set_member_name (b, "bundle");
+  json_builder_add_string_value (b, bundle);
+  json_builder_set_member_name (b, "annotations");
+  json_builder_begin_object (b);
+  if (annotations != NULL)
+    {
+      g_hash_table_iter_init (&iter, annotations);
+      while (g_hash_table_iter_next (&iter, &k, &v))
+        {
+          json_builder_set_member_name (b, k);
+          json_builder_add_string_value (b, v);
+        }
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  return json_to_string (node, FALSE);
 }
 
 char *

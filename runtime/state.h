@@ -6,6 +6,8 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "spec.h"
+
 typedef enum
 {
   CONTAINER_CREATING,
@@ -26,6 +28,7 @@ typedef struct
   guint32 owner;      /* uid of the user who created it */
   gboolean own_pid_namespace;
   GHashTable *annotations;
+  SpecHooks hooks;    /* the config's hooks, kept for poststart (start) and poststop (delete) */
 } ContainerState;
 
 void container_state_free (ContainerState *state);
@@ -74,4 +77,7 @@ int state_open_init_pidfd (const ContainerState *state, GError **error);
 guint64 state_process_start_time (int pid);
 
 /* The JSON `warren state` prints (runc's shape). */
+/* The OCI state that hooks get on stdin: ociVersion, id, status, pid, bundle, annotations. */
+char *state_hook_json (const char *oci_version, const char *id, const char *status, int pid,
+                       const char *bundle, GHashTable *annotations);
 char *state_to_oci_json (const ContainerState *state, ContainerStatus status);

@@ -13,6 +13,8 @@ typedef enum
   SYNC_COMMIT,     /* parent → init: state is written, the init may outlive the parent */
   SYNC_ERROR,      /* init → parent: setup failed, message follows */
   SYNC_PIDFD,      /* joiner → parent: the init's pidfd (user namespace given by path) */
+  SYNC_HOOKS,      /* init → parent: namespaces and mounts exist, run the runtime's hooks */
+  SYNC_HOOKS_DONE, /* parent → init: they passed; value is the init's pid as warren sees it */
 } SyncType;
 
 #define SYNC_MESSAGE_MAX 4000

@@ -54,8 +54,9 @@ refused() { # python edit, expected message fragment
   refused 'c["linux"]["sysctl"] = {"net..ipv4": "1"}' 'config.json: linux.sysctl.net..ipv4'
 }
 
-@test "hooks are not supported yet" {
-  refused 'c["hooks"] = {"prestart": [{"path": "/bin/true"}]}' 'config.json: hooks: not supported yet'
+@test "a hook with a relative path" {
+  refused 'c["hooks"] = {"createRuntime": [{"path": "true"}]}' \
+    'config.json: hooks.createRuntime[0].path: must be absolute'
 }
 
 @test "seccomp is not supported yet" {

@@ -87,20 +87,19 @@ load helpers
   assert_status 0
   # What a create looks like before it has written state.json: the directory, locked.
   mkdir -m 0700 "$STATE_ROOT/c9"
-  flock "$STATE_ROOT/c9" sleep 100 3>&- &
-  local holder=$!
-  for i in $(seq 1 100); do flock -n "$STATE_ROOT/c9" true || break; sleep 0.05; done
+  # This shell holds the lock itself: no helper process to leave behind.
+  exec 8<"$STATE_ROOT/c9"
+  flock -x 8
   run warren state c9
   assert_status 0
   [ "$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["status"])' "$output")" = creating ]
   run warren list
   [[ "$output" == *c9*creating* ]]
-  kill $holder
-  wait $holder || true
+  exec 8<&-
   rmdir "$STATE_ROOT/c9"
   # A command holding the lock of an existing container is waited for, not taken for a create.
   flock "$STATE_ROOT/c1" sleep 0.5 3>&- &
-  holder=$!
+  local holder=$!
   for i in $(seq 1 100); do flock -n "$STATE_ROOT/c1" true || break; sleep 0.05; done
   [ "$(state_field c1 status)" = created ]
   wait $holder

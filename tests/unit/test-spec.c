@@ -91,7 +91,7 @@ test_full (void)
   g_assert_true (spec->has_resources);
   g_assert_true (spec->has_time_offsets);
   g_assert_cmpint (spec->monotonic_secs, ==, 10);
-  g_assert_false (spec->has_hooks);
+  g_assert_false (spec_hooks_any (&spec->hooks, SPEC_HOOK_PRESTART, SPEC_HOOK_POSTSTOP));
   g_assert_false (spec->has_seccomp);
 }
 
@@ -223,6 +223,12 @@ static const BadCase bad_cases[] = {
   { "annotation-type", "\"annotations\": {\"a\": 1}",
     "config.json: annotations.a: must be a string" },
   { "hooks-type", "\"hooks\": {\"prestart\": {}}", "config.json: hooks.prestart: must be an array" },
+  { "hook-relative-path", "\"hooks\": {\"createRuntime\": [{\"path\": \"true\"}]}",
+    "config.json: hooks.createRuntime[0].path: must be absolute" },
+  { "hook-no-path", "\"hooks\": {\"poststop\": [{\"path\": \"/bin/true\"}, {\"args\": []}]}",
+    "config.json: hooks.poststop[1].path: required" },
+  { "hook-timeout-0", "\"hooks\": {\"prestart\": [{\"path\": \"/bin/true\", \"timeout\": 0}]}",
+    "config.json: hooks.prestart[0].timeout: must be > 0" },
   { "nul-escape", "\"hostname\": \"a\\u0000b\"", "config.json: contains a NUL character" },
 };
 
@@ -262,12 +268,28 @@ test_hooks_and_seccomp_flagged (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (WarrenSpec) spec = spec_load_data (
       "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}, \"hooks\": {\"prestart\": "
-      "[{\"path\": \"/bin/true\"}]}, \"linux\": {\"seccomp\": {\"defaultAction\": "
-      "\"SCMP_ACT_ALLOW\"}}}",
+      "[{\"path\": \"/bin/true\"}], \"poststop\": [{\"path\": \"/bin/sh\", \"args\": "
+      "[\"sh\", \"-c\", \"x\"], \"env\": [\"A=1\"], \"timeout\": 5}]}, "
+      "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\"}}}",
       -1, "config.json", &error);
+  const SpecHook *h;
 
   g_assert_no_error (error);
-  g_assert_true (spec->has_hooks);
+  g_assert_cmpuint (spec->hooks.stages[SPEC_HOOK_PRESTART].n, ==, 1);
+  h = &spec->hooks.stages[SPEC_HOOK_PRESTART].hooks[0];
+  g_assert_cmpstr (h->path, ==, "/bin/true");
+  /* No args: argv[0] is the path; no env: an empty environment. */
+  g_assert_cmpstr (h->args[0], ==, "/bin/true");
+  g_assert_null (h->args[1]);
+  g_assert_null (h->env[0]);
+  g_assert_cmpint (h->timeout, ==, 0);
+  h = &spec->hooks.stages[SPEC_HOOK_POSTSTOP].hooks[0];
+  g_assert_cmpstr (h->args[2], ==, "x");
+  g_assert_cmpstr (h->env[0], ==, "A=1");
+  g_assert_cmpint (h->timeout, ==, 5);
+  g_assert_true (spec_hooks_any (&spec->hooks, SPEC_HOOK_POSTSTOP, SPEC_HOOK_POSTSTOP));
+  g_assert_false (spec_hooks_any (&spec->hooks, SPEC_HOOK_CREATE_RUNTIME, SPEC_HOOK_POSTSTART));
+  g_assert_nonnull (spec->hooks.node);
   g_assert_true (spec->has_seccomp);
 }
 
@@ -354,7 +376,7 @@ main (int argc, char **argv)
   g_test_add_func ("/spec/full-runc-config", test_full);
   g_test_add_func ("/spec/minimal", test_minimal);
   g_test_add_func ("/spec/missing-root", test_missing_root);
-  g_test_add_func ("/spec/hooks-and-seccomp-flagged", test_hooks_and_seccomp_flagged);
+  g_test_add_func ("/spec/hooks-parsed-seccomp-flagged", test_hooks_and_seccomp_flagged);
   g_test_add_func ("/spec/nul/raw", test_raw_nul);
   g_test_add_func ("/spec/nul/escaped-backslash", test_escaped_backslash_is_not_nul);
   for (gsize i = 0; i < G_N_ELEMENTS (bad_cases); i++)

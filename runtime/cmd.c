@@ -20,6 +20,8 @@ cmd_parse (const Command *cmd, int *argc, char ***argv, GError **error)
   g_autoptr (GOptionContext) ctx = context_for (cmd);
 
   g_option_context_set_help_enabled (ctx, TRUE);
+  /* Options end at the first argument, as runc's CLI has it: `exec ID sh -c x` passes -c on. */
+  g_option_context_set_strict_posix (ctx, TRUE);
   if (!g_option_context_parse (ctx, argc, argv, error))
     return g_prefix_error (error, "%s: ", cmd->name), FALSE;
   return TRUE;

@@ -17,7 +17,7 @@ typedef struct
 } Command;
 
 extern const Command cmd_create, cmd_start, cmd_run, cmd_state, cmd_list, cmd_kill,
-    cmd_delete, cmd_spec;
+    cmd_delete, cmd_spec, cmd_exec;
 
 /* Parse argv with the command's options; leaves the positional arguments in argv. */
 gboolean cmd_parse (const Command *cmd, int *argc, char ***argv, GError **error);

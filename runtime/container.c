@@ -515,8 +515,20 @@ static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUS
                                          SIGUSR2, SIGWINCH, SIGCONT, SIGALRM };
 
 /* Foreground `run`: forward signals, relay the pty, and wait for the init. */
-static int
-wait_foreground (Creation *c, GError **error)
+void
+container_block_forwarded (sigset_t *old)
+{
+  sigset_t mask;
+
+  sigemptyset (&mask);
+  for (gsize i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
+    sigaddset (&mask, forwarded_signals[i]);
+  /* Cannot fail with a valid how and set. */
+  (void) sigprocmask (SIG_BLOCK, &mask, old);
+}
+
+int
+container_wait_foreground (int pidfd, int pty_master, GError **error)
 {
   g_autoptr (TerminalRelay) relay = NULL;
   g_autofd int sfd = -1;
@@ -530,9 +542,9 @@ wait_foreground (Creation *c, GError **error)
   sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0)
     return wr_throw_errno (error, "signalfd"), -1;
-  if (c->init.pty_master >= 0)
+  if (pty_master >= 0)
     {
-      relay = terminal_relay_new (c->init.pty_master, error);
+      relay = terminal_relay_new (pty_master, error);
       if (relay == NULL)
         return -1;
       master_open = TRUE;
@@ -541,9 +553,9 @@ wait_foreground (Creation *c, GError **error)
   for (;;)
     {
       struct pollfd fds[4] = {
-        { .fd = c->init.pidfd, .events = POLLIN },
+        { .fd = pidfd, .events = POLLIN },
         { .fd = sfd, .events = POLLIN },
-        { .fd = master_open ? c->init.pty_master : -1, .events = POLLIN },
+        { .fd = master_open ? pty_master : -1, .events = POLLIN },
         { .fd = relay != NULL && terminal_relay_stdin_open (relay) ? STDIN_FILENO : -1,
           .events = POLLIN },
       };
@@ -561,7 +573,7 @@ wait_foreground (Creation *c, GError **error)
               if (si.ssi_signo == SIGWINCH && relay != NULL)
                 terminal_relay_resize (relay);
               else
-                (void) syscall (SYS_pidfd_send_signal, c->init.pidfd, si.ssi_signo, NULL, 0);
+                (void) syscall (SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0);
             }
         }
       if (relay != NULL
@@ -576,7 +588,7 @@ wait_foreground (Creation *c, GError **error)
   if (relay != NULL)
     terminal_relay_drain (relay);
   memset (&info, 0, sizeof info);
-  while (waitid (P_PIDFD, (id_t) c->init.pidfd, &info, WEXITED) < 0)
+  while (waitid (P_PIDFD, (id_t) pidfd, &info, WEXITED) < 0)
     if (errno != EINTR)
       return wr_throw_errno (error, "wait for the container"), -1;
   return exit_status_of (&info);
@@ -588,16 +600,13 @@ container_run (const ContainerGlobals *g, const ContainerCreateOptions *o, GErro
   g_autoptr (Creation) c = NULL;
   g_autoptr (StateDir) dir = NULL;
   g_autoptr (GError) delete_error = NULL;
-  sigset_t mask, old;
+  sigset_t old;
   int status;
 
   /* Blocked before the clone so no signal meant for the container is lost; the init
    * unblocks them for itself. */
-  sigemptyset (&mask);
-  for (gsize i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
-    sigaddset (&mask, forwarded_signals[i]);
-  if (!o->detach && sigprocmask (SIG_BLOCK, &mask, &old) < 0)
-    return wr_throw_errno (error, "block signals"), -1;
+  if (!o->detach)
+    container_block_forwarded (&old);
 
   c = creation_launch (g, o, error);
   if (c == NULL)
@@ -610,7 +619,7 @@ container_run (const ContainerGlobals *g, const ContainerCreateOptions *o, GErro
     return 0;
   /* Let `state`, `kill` and `list` in while we wait. */
   g_clear_pointer (&c->dir, state_dir_free);
-  status = wait_foreground (c, error);
+  status = container_wait_foreground (c->init.pidfd, c->init.pty_master, error);
   if (status < 0)
     return -1;
   /* runc removes a foreground container once it exits; so do we. */

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib.h>
+#include <signal.h>
 
 typedef struct
 {
@@ -36,6 +37,13 @@ char *container_state (const ContainerGlobals *g, const char *id, GError **error
 /* format: "table" or "json". */
 gboolean container_list (const ContainerGlobals *g, const char *format, gboolean quiet,
                          GError **error);
+
+/* Wait for a process of a container in the foreground: signals forwarded (they must be
+ * blocked already), the pty relayed to our terminal when pty_master >= 0. Returns its exit
+ * status (128+N for a signal), or -1 with error set. */
+int container_wait_foreground (int pidfd, int pty_master, GError **error);
+/* The signals a foreground run or exec forwards; block them before the clone. */
+void container_block_forwarded (sigset_t *old);
 
 /* "KILL", "SIGKILL", "kill" or "9". */
 gboolean container_parse_signal (const char *text, int *out_signal, GError **error);

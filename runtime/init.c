@@ -2,7 +2,6 @@
  * The steps run in one fixed order, each commented with why it sits where it does. The init
  * is single-threaded and never returns: on failure it sends the error to the parent and
  * exits. */
-#include "hooks.h"
 #include "launch.h"
 
 #include <errno.h>
@@ -18,6 +17,7 @@
 #include <linux/keyctl.h>
 
 #include "devices.h"
+#include "hooks.h"
 #include "process.h"
 #include "rootfs.h"
 #include "state.h"
@@ -133,19 +133,6 @@ set_names (const WarrenSpec *spec, GError **error)
   return TRUE;
 }
 
-static gboolean
-keep_only_passed_fds (const LaunchConfig *config, GError **error)
-{
-  unsigned first = 3 + (unsigned) config->preserve_fds;
-
-  /* Every fd beyond stdio and --preserve-fds closes at exec, whatever leaked into warren. */
-  for (unsigned fd = 3; fd < first; fd++)
-    if (fcntl ((int) fd, F_SETFD, 0) < 0 && errno != EBADF)
-      return wr_throw_errno (error, "--preserve-fds: keep fd %u", fd);
-  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return wr_throw_errno (error, "mark fds close-on-exec");
-  return TRUE;
-}
 
 /* The init's pid as warren sees it, for the state that hooks get. */
 static int host_pid;
@@ -275,7 +262,7 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
     return FALSE;
   if (process != NULL && process->terminal)
     {
-      pty_master = terminal_create_in_root (root_fd, process, &pty_slave, error);
+      pty_master = terminal_create_in_root (root_fd, process, TRUE, &pty_slave, error);
       if (pty_master < 0 || !sync_send_fd (sync_fd, SYNC_PTY, pty_master, error))
         return FALSE;
       g_clear_fd (&pty_master, NULL);
@@ -315,7 +302,7 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
     return FALSE;
   if (process->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return wr_throw_errno (error, "process.noNewPrivileges");
-  return keep_only_passed_fds (config, error);
+  return process_keep_only_passed_fds (config->preserve_fds, error);
 }
 
 void

@@ -11,11 +11,12 @@
 #include "wr-error.h"
 
 static const Command *const commands[] = {
-  &cmd_create, &cmd_delete, &cmd_kill, &cmd_list, &cmd_run, &cmd_spec, &cmd_start, &cmd_state,
+  &cmd_create, &cmd_delete, &cmd_exec, &cmd_kill, &cmd_list,
+  &cmd_run,    &cmd_spec,   &cmd_start, &cmd_state,
 };
 
 /* runc's commands that warren does not have yet: they say so rather than "unknown". */
-static const char *const not_yet_commands[] = { "exec",   "ps",     "pause",      "resume",
+static const char *const not_yet_commands[] = { "ps",     "pause",      "resume",
                                                 "update", "events", "features",   "checkpoint",
                                                 "restore", NULL };
 

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -251,4 +252,18 @@ process_find_executable (const SpecProcess *process, GError **error)
   return wr_throw (error, WARREN_ERROR_NOT_FOUND,
                    "exec: \"%s\": executable file not found in $PATH", name),
          NULL;
+}
+
+gboolean
+process_keep_only_passed_fds (int preserve_fds, GError **error)
+{
+  unsigned first = 3 + (unsigned) preserve_fds;
+
+  /* Every fd beyond stdio and --preserve-fds closes at exec, whatever leaked into warren. */
+  for (unsigned fd = 3; fd < first; fd++)
+    if (fcntl ((int) fd, F_SETFD, 0) < 0 && errno != EBADF)
+      return wr_throw_errno (error, "--preserve-fds: keep fd %u", fd);
+  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return wr_throw_errno (error, "mark fds close-on-exec");
+  return TRUE;
 }

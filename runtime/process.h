@@ -21,3 +21,5 @@ gboolean process_enter_cwd (const SpecProcess *process, GError **error);
 /* The path execve will run: args[0] when it has a '/', else searched in the PATH of
  * process.env (runc's message when missing). */
 char *process_find_executable (const SpecProcess *process, GError **error);
+/* fds 3..3+N-1 stay open across exec, every other fd above stdio closes at exec. */
+gboolean process_keep_only_passed_fds (int preserve_fds, GError **error);

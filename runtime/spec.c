@@ -90,8 +90,8 @@ free_strv_field (char ***p)
   g_clear_pointer (p, g_strfreev);
 }
 
-static void
-process_free (SpecProcess *p)
+void
+spec_process_free (SpecProcess *p)
 {
   if (p == NULL)
     return;
@@ -126,7 +126,7 @@ spec_free (WarrenSpec *spec)
   g_free (spec->root_path);
   g_free (spec->hostname);
   g_free (spec->domainname);
-  process_free (spec->process);
+  spec_process_free (spec->process);
   for (guint i = 0; i < spec->n_mounts; i++)
     {
       SpecMount *m = &spec->mounts[i];
@@ -991,6 +991,34 @@ spec_load_data (const char *data, gssize length, const char *file, GError **erro
   if (node == NULL)
     return NULL;
   return spec_parse (node, file, error);
+}
+
+SpecProcess *
+spec_process_load_file (const char *path, const char *file, GError **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  SpecProcess *p = NULL;
+  WrJsonCursor root;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, &local))
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "%s: %s", file, local->message), NULL;
+  if (memchr (data, '\0', len) != NULL)
+    return wr_throw (error, WARREN_ERROR_INVALID_CONFIG, "%s: contains a NUL byte", file), NULL;
+  if (!refuse_nul_escapes (data, len, file, error))
+    return NULL;
+  node = wr_json_parse_data (data, (gssize) len, file, error);
+  if (node == NULL)
+    return NULL;
+  wr_json_cursor_root (&root, file, node);
+  if (!parse_process (&root, &p, error))
+    {
+      spec_process_free (p);
+      return NULL;
+    }
+  return p;
 }
 
 WarrenSpec *

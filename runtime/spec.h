@@ -184,6 +184,10 @@ WarrenSpec *spec_load_file (const char *path, const char *file, GError **error);
 WarrenSpec *spec_load_data (const char *data, gssize length, const char *file, GError **error);
 
 void spec_free (WarrenSpec *spec);
+/* A process.json on its own (exec --process), validated as config.json's process is. */
+SpecProcess *spec_process_load_file (const char *path, const char *file, GError **error);
+void spec_process_free (SpecProcess *process);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpecProcess, spec_process_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WarrenSpec, spec_free)
 
 const char *spec_namespace_name (SpecNamespaceType type); /* "pid", "network", ... */

@@ -24,8 +24,8 @@
 #endif
 
 int
-terminal_create_in_root (int root_fd, const SpecProcess *process, int *out_slave,
-                         GError **error)
+terminal_create_in_root (int root_fd, const SpecProcess *process, gboolean bind_console,
+                         int *out_slave, GError **error)
 {
   g_autofd int master = -1;
   g_autofd int slave = -1;
@@ -67,6 +67,11 @@ terminal_create_in_root (int root_fd, const SpecProcess *process, int *out_slave
                            process->gid),
            -1;
 
+  if (!bind_console)
+    {
+      *out_slave = g_steal_fd (&slave);
+      return g_steal_fd (&master);
+    }
   /* /dev/console becomes a bind of the peer; whatever the image had there is replaced. */
   dev_fd = wr_path_mkdir_in_root (root_fd, "/dev", WR_PATH_DIR, error);
   if (dev_fd < 0)

@@ -7,9 +7,10 @@
 
 #include "spec.h"
 
-/* Init side: returns the master; *out_slave gets the peer. */
-int terminal_create_in_root (int root_fd, const SpecProcess *process, int *out_slave,
-                             GError **error);
+/* Init (and exec) side: returns the master; *out_slave gets the peer. The init also binds
+ * the peer on /dev/console. */
+int terminal_create_in_root (int root_fd, const SpecProcess *process, gboolean bind_console,
+                             int *out_slave, GError **error);
 /* Init side, after the pivot: new session, controlling terminal, stdio. */
 gboolean terminal_become_stdio (int slave, GError **error);
 

@@ -372,9 +372,9 @@ inits_are_created_containers() {
   run "$WARREN" frobnicate
   assert_status 1
   assert_output_contains 'unknown command "frobnicate"'
-  run "$WARREN" exec c1 true
+  run "$WARREN" ps c1
   assert_status 1
-  assert_output_contains "exec: not supported yet"
+  assert_output_contains "ps: not supported yet"
   run "$WARREN" --log-format xml list
   assert_status 1
   assert_output_contains "--log-format"

@@ -22,6 +22,7 @@
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
+#include "wr-clone.h"
 #include "wr-error.h"
 #include "wr-fd.h"
 #include "wr-glib-compat.h"
@@ -251,7 +252,6 @@ static G_GNUC_NORETURN void
 exec_joiner (const ExecChild *x, int init_pidfd, int ns_flags)
 {
   g_autoptr (GError) error = NULL;
-  struct clone_args args = { 0 };
   int pidfd = -1;
   long pid;
 
@@ -261,9 +261,7 @@ exec_joiner (const ExecChild *x, int init_pidfd, int ns_flags)
       goto fail;
     }
   (void) close (init_pidfd);
-  args.flags = CLONE_PARENT | CLONE_PIDFD;
-  args.pidfd = (guint64) (uintptr_t) &pidfd;
-  pid = syscall (SYS_clone3, &args, sizeof args);
+  pid = wr_clone_pidfd (CLONE_PARENT, 0, &pidfd);
   if (pid == 0)
     exec_child (x);
   if (pid < 0)

@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 
 #include "log.h"
+#include "wr-clone.h"
 #include "wr-error.h"
 #include "wr-fd.h"
 #include "wr-glib-compat.h"
@@ -71,7 +72,6 @@ run_one (const SpecHook *hook, const char *what, const char *state_json, GError 
   g_autofd int state_fd = state_memfd (state_json, error);
   g_autofd int pidfd = -1;
   g_autoptr (GString) output = g_string_new (NULL);
-  struct clone_args args = { 0 };
   gint64 deadline = hook->timeout > 0 ? g_get_monotonic_time () + hook->timeout * G_USEC_PER_SEC
                                       : 0;
   int pipe_fds[2];
@@ -83,10 +83,7 @@ run_one (const SpecHook *hook, const char *what, const char *state_json, GError 
     return g_prefix_error (error, "%s: ", what), FALSE;
   if (pipe2 (pipe_fds, O_CLOEXEC | O_NONBLOCK) < 0)
     return wr_throw_errno (error, "%s: pipe", what);
-  args.flags = CLONE_PIDFD;
-  args.pidfd = (guint64) (uintptr_t) &pid_fd;
-  args.exit_signal = SIGCHLD;
-  pid = syscall (SYS_clone3, &args, sizeof args);
+  pid = wr_clone_pidfd (0, SIGCHLD, &pid_fd);
   if (pid == 0)
     {
       /* The child's end must block like any stdout. */

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "sync.h"
 #include "userns.h"
+#include "wr-clone.h"
 #include "wr-error.h"
 #include "wr-fd.h"
 #include "wr-glib-compat.h"
@@ -72,17 +73,12 @@ clone_flags (const WarrenSpec *spec)
   return flags;
 }
 
+/* A clone without a new stack behaves like fork: the init is a copy of this process, so no
+ * re-exec of warren is needed (crun does the same; runc re-execs itself). */
 static long
 clone_with_pidfd (guint64 flags, int exit_signal, int *pidfd)
 {
-  struct clone_args args = { 0 };
-
-  args.flags = flags | CLONE_PIDFD;
-  args.pidfd = (guint64) (uintptr_t) pidfd;
-  args.exit_signal = (guint64) exit_signal;
-  /* A clone without a new stack behaves like fork: the init is a copy of this process, so no
-   * re-exec of warren is needed (crun does the same; runc re-execs itself). */
-  return syscall (SYS_clone3, &args, sizeof args);
+  return wr_clone_pidfd (flags, exit_signal, pidfd);
 }
 
 /* The joiner: for a user namespace given by path. The namespaces the container creates must

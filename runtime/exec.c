@@ -39,9 +39,10 @@ static const struct
   { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
 };
 
-/* Only namespaces that differ from ours: re-entering one's own user namespace is EINVAL. */
+/* Only namespaces that differ from ours: re-entering one's own user namespace is EINVAL.
+ * A namespace we cannot look at is an error, never a silent "same as ours". */
 static int
-namespaces_to_join (pid_t pid)
+namespaces_to_join (pid_t pid, GError **error)
 {
   int flags = 0;
 
@@ -51,8 +52,12 @@ namespaces_to_join (pid_t pid)
       g_autofree char *ours = g_strdup_printf ("/proc/self/ns/%s", exec_namespaces[i].name);
       struct stat a, b;
 
-      if (stat (theirs, &a) < 0 || stat (ours, &b) < 0)
+      if (stat (ours, &b) < 0 && errno == ENOENT)
         continue; /* a namespace type this kernel lacks */
+      if (stat (ours, &b) < 0)
+        return wr_throw_errno (error, "stat %s", ours), -1;
+      if (stat (theirs, &a) < 0)
+        return wr_throw_errno (error, "stat %s", theirs), -1;
       if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
         flags |= exec_namespaces[i].flag;
     }
@@ -255,6 +260,14 @@ exec_joiner (const ExecChild *x, int init_pidfd, int ns_flags)
   int pidfd = -1;
   long pid;
 
+  /* Non-dumpable before we are visible in the container's pid namespace (the process
+   * inherits it until its execve): nothing in the container can open /proc/<pid>/exe of
+   * warren's image (CVE-2019-5736 class). */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    {
+      wr_throw_errno (&error, "prctl(PR_SET_DUMPABLE)");
+      goto fail;
+    }
   if (ns_flags != 0 && setns (init_pidfd, ns_flags) < 0)
     {
       wr_throw_errno (&error, "join the container's namespaces");
@@ -326,7 +339,7 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
   g_autofd int sync_fd = -1;
   ExecChild x = { 0 };
   ContainerStatus status;
-  int pair[2], wstatus = 0;
+  int pair[2], wstatus = 0, ns_flags;
   pid_t joiner, pid = -1;
   sigset_t old;
 
@@ -401,13 +414,19 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
   x.sync_fd = pair[1];
   sync_fd = pair[0];
 
+  ns_flags = namespaces_to_join (st->pid, error);
+  if (ns_flags < 0)
+    {
+      (void) close (pair[1]);
+      return -1;
+    }
   if (!o->detach)
     container_block_forwarded (&old);
   joiner = fork ();
   if (joiner == 0)
     {
       (void) close (pair[0]);
-      exec_joiner (&x, init_pidfd, namespaces_to_join (st->pid));
+      exec_joiner (&x, init_pidfd, ns_flags);
     }
   (void) close (pair[1]);
   if (joiner < 0)

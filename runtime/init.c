@@ -319,6 +319,19 @@ init_main (const LaunchConfig *config, int sync_fd)
       (void) sync_send (sync_fd, SYNC_ERROR, 0, error->message, NULL);
       _exit (1);
     }
+  /* 10b. Until execve this process is warren's image (no re-exec): a process that `exec`
+   * puts in a created container must not reach it through /proc/1/exe, mem or fd
+   * (CVE-2019-5736 class). Non-dumpable, /proc/1 is only for CAP_SYS_PTRACE over our
+   * mm's user namespace; execve of the container's program makes it dumpable again.
+   * Only now: a non-dumpable process's /proc files belong to the host's root, which would
+   * stop the rootless steps above that write /proc/self. And only as root: our mm belongs to
+   * the host's user namespace, so a rootless owner could no longer read /proc/<init>/ns
+   * either; rootless, the container cannot write a root-owned binary anyway. */
+  if (!config->rootless && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    {
+      (void) sync_send (sync_fd, SYNC_ERROR, 0, "prctl(PR_SET_DUMPABLE): failed", NULL);
+      _exit (1);
+    }
   /* 11. Ready; once the parent has written our state, stop dying with it. The credential
    * change in step 10 reset the parent-death signal already, but say it outright. */
   if (!sync_send (sync_fd, SYNC_READY, 0, NULL, &error)

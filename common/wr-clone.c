@@ -1,6 +1,7 @@
 #include "wr-clone.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sched.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -24,4 +25,16 @@ wr_clone_pidfd (guint64 flags, int exit_signal, int *pidfd)
    * tls. The exit signal rides in the low byte of the flags. */
   return syscall (SYS_clone, (unsigned long) (flags | CLONE_PIDFD) | (unsigned) exit_signal,
                   NULL, pidfd, NULL, NULL);
+}
+
+int
+wr_pidfd_pid (int pidfd)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/self/fdinfo/%d", pidfd);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, "\nPid:")) == NULL)
+    return -1;
+  return (int) g_ascii_strtoll (line + 5, NULL, 10);
 }

@@ -8,3 +8,5 @@
  * with CLONE_PARENT. Returns 0 in the child, the pid in the parent with *pidfd set, or -1
  * with errno. */
 long wr_clone_pidfd (guint64 flags, int exit_signal, int *pidfd);
+/* The pid a pidfd names, in our pid namespace (from its fdinfo); -1 when unknown. */
+int wr_pidfd_pid (int pidfd);

@@ -293,18 +293,6 @@ fail:
   _exit (1);
 }
 
-static pid_t
-pid_of_pidfd (int pidfd)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/self/fdinfo/%d", pidfd);
-  g_autofree char *text = NULL;
-  const char *line;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, "\nPid:")) == NULL)
-    return -1;
-  return (pid_t) g_ascii_strtoll (line + 5, NULL, 10);
-}
-
 static gboolean
 setgroups_allowed_in (pid_t pid)
 {
@@ -453,7 +441,7 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
       if (msg.type == SYNC_PIDFD && fd >= 0)
         {
           pidfd = fd;
-          pid = pid_of_pidfd (pidfd);
+          pid = (pid_t) wr_pidfd_pid (pidfd);
           continue;
         }
       if (msg.type == SYNC_PTY && fd >= 0)

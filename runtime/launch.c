@@ -127,28 +127,12 @@ fail:
   _exit (1);
 }
 
-/* The pid of a pidfd in our pid namespace, from its fdinfo. */
-static pid_t
-pid_of_pidfd (int pidfd)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/self/fdinfo/%d", pidfd);
-  g_autofree char *text = NULL;
-  const char *line;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return -1;
-  line = strstr (text, "\nPid:");
-  if (line == NULL)
-    return -1;
-  return (pid_t) g_ascii_strtoll (line + 5, NULL, 10);
-}
-
 static void
 take_pidfd (LaunchedInit *out, int pidfd)
 {
   g_clear_fd (&out->pidfd, NULL);
   out->pidfd = pidfd;
-  out->pid = pid_of_pidfd (pidfd);
+  out->pid = (pid_t) wr_pidfd_pid (pidfd);
 }
 
 /* A joiner that exited successfully has sent the init's pidfd: find it among the queued

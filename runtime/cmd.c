@@ -1,5 +1,7 @@
 #include "cmd.h"
 
+#include <string.h>
+
 #include "wr-error.h"
 
 static GOptionContext *
@@ -24,6 +26,12 @@ cmd_parse (const Command *cmd, int *argc, char ***argv, GError **error)
   g_option_context_set_strict_posix (ctx, TRUE);
   if (!g_option_context_parse (ctx, argc, argv, error))
     return g_prefix_error (error, "%s: ", cmd->name), FALSE;
+  /* Strict POSIX parsing leaves a "--" that ends the options in place: drop it. */
+  if (*argc > 1 && strcmp ((*argv)[1], "--") == 0)
+    {
+      memmove (&(*argv)[1], &(*argv)[2], (gsize) (*argc - 1) * sizeof (char *));
+      (*argc)--;
+    }
   return TRUE;
 }
 

@@ -32,3 +32,122 @@ load helpers
   warren start c1
   wait_for_status c1 running
 }
+
+@test "SECURITY 42: an id starting with - is refused, also after --" {
+  run warren create -- -x
+  assert_status 1
+  assert_output_contains "container id must not start with '-'"
+  [ -z "$(ls -A "$STATE_ROOT" 2>/dev/null)" ]
+}
+
+@test "SECURITY 7: an image whose /dev is a symlink to a host dir leaves that dir alone" {
+  local host=$BATS_TEST_TMPDIR/hostdev
+  mkdir "$host"
+  echo marker >"$host/ptmx"
+  rm -rf "$BUNDLE/rootfs/dev"
+  ln -s "$host" "$BUNDLE/rootfs/dev"
+  set_args sh -c 'ls /dev/null /dev/zero >/dev/null && echo devs-ok'
+  run warren run c1
+  [ "$(ls -A "$host")" = ptmx ]
+  [ "$(cat "$host/ptmx")" = marker ]
+  [ ! -L "$host/ptmx" ]
+  if [ "$status" = 0 ]; then [ "$output" = devs-ok ]; fi
+  assert_no_state c1
+}
+
+@test "SECURITY 8: /dev entries planted in the image are replaced inside the rootfs only" {
+  local host=$BATS_TEST_TMPDIR/hostfile
+  echo untouched >"$host"
+  update_config 'c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/dev"]; c["root"]["readonly"] = False'
+  mkdir -p "$BUNDLE/rootfs/dev"
+  for n in ptmx fd stdin stdout stderr; do ln -sf "$host" "$BUNDLE/rootfs/dev/$n"; done
+  echo regular >"$BUNDLE/rootfs/dev/null"
+  set_args sh -c 'readlink /dev/ptmx; readlink /dev/stdout; [ -c /dev/null ] && echo null-is-device'
+  run warren run c1
+  assert_status 0
+  [ "${lines[0]}" = pts/ptmx ]
+  [ "${lines[1]}" = /proc/self/fd/1 ]
+  [ "${lines[2]}" = null-is-device ]
+  [ "$(cat "$host")" = untouched ]
+}
+
+@test "SECURITY 19: a planted /dev/null cannot redirect a masked path" {
+  local host=$BATS_TEST_TMPDIR/target
+  echo original >"$host"
+  chmod 0666 "$host"
+  # No /dev tmpfs: the image's /dev is used, with /dev/null a symlink to a writable file.
+  update_config 'c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/dev"]; c["root"]["readonly"] = False; c["linux"]["maskedPaths"] = ["/proc/timer_list", "/masked-file"]'
+  echo secret >"$BUNDLE/rootfs/masked-file"
+  mkdir -p "$BUNDLE/rootfs/dev"
+  rm -f "$BUNDLE/rootfs/dev/null"
+  ln -s "$host" "$BUNDLE/rootfs/dev/null"
+  # The mask is the host's verified /dev/null: a write is discarded (as with runc), it never
+  # reaches the planted target or the masked file.
+  set_args sh -c 'cat /masked-file; echo pwned >/masked-file 2>/dev/null; cat /masked-file; wc -c </proc/timer_list'
+  run warren run c1
+  assert_status 0
+  [[ "$output" != *secret* ]]
+  [[ "$output" != *pwned* ]]
+  [ "$(cat "$host")" = original ]
+  [ "$(cat "$BUNDLE/rootfs/masked-file")" = secret ]
+}
+
+@test "SECURITY 47: a 0-byte or mistyped state.json is reported and delete -f cleans up" {
+  set_args sleep 100
+  run detached create c1
+  run detached create c2
+  kill -9 "$(state_field c1 pid)" "$(state_field c2 pid)"
+  : >"$STATE_ROOT/c1/state.json"
+  echo '{"id": 5, "pid": "x"}' >"$STATE_ROOT/c2/state.json"
+  for id in c1 c2; do
+    run warren state $id
+    assert_status 1
+    assert_output_contains "state.json"
+  done
+  run warren list
+  assert_status 0
+  assert_output_contains c1
+  for id in c1 c2; do
+    run warren delete -f $id
+    assert_status 0
+    assert_no_state $id
+  done
+}
+
+@test "SECURITY 48: a recorded start time that no longer matches means stopped, and kill signals nothing" {
+  set_args sleep 100
+  run detached run -d c1
+  assert_status 0
+  local pid
+  pid=$(state_field c1 pid)
+  # Simulate a recycled pid: the pid is alive but is not the process that was started.
+  python3 - "$STATE_ROOT/c1/state.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+s = json.load(open(p))
+s["startTime"] = s["startTime"] - 1
+json.dump(s, open(p, "w"))
+PY
+  [ "$(state_field c1 status)" = stopped ]
+  run warren kill c1 KILL
+  assert_status 1
+  # The process that holds the pid was not signalled.
+  kill -0 "$pid"
+  kill -9 "$pid"
+}
+
+@test "SECURITY 45: list while containers are deleted never fails" {
+  set_args sleep 100
+  local i
+  for i in $(seq 1 8); do "$WARREN" --root "$STATE_ROOT" create "l$i" </dev/null >/dev/null 2>&1; done
+  (for i in $(seq 1 8); do "$WARREN" --root "$STATE_ROOT" delete -f "l$i"; done) 3>&- &
+  local deleter=$!
+  local n
+  for n in $(seq 1 30); do
+    run warren list -q
+    assert_status 0
+  done
+  wait $deleter
+  run warren list -q
+  [ -z "$output" ]
+}

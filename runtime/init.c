@@ -166,9 +166,10 @@ run_create_hooks (const LaunchConfig *config, int sync_fd, GError **error)
 static gboolean
 join_session_keyring (const char *id, GError **error)
 {
-  /* The whole id (at most 1024 bytes; a description may have 4095): a keyring of this name
-   * that exists already would be joined, so no two live containers may share one. */
-  g_autofree char *name = g_strdup_printf ("_ses.%s", id);
+  /* Joining by name joins a keyring of that name that exists already, such as one of a
+   * container with the same id under another state root: a random suffix makes it ours
+   * alone. The id stays readable in /proc/keys (runc names it _ses.ID). */
+  g_autofree char *name = g_strdup_printf ("_ses.%s.%08x", id, g_random_int ());
 
   if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0 && errno != ENOSYS
       && errno != EACCES)
@@ -240,8 +241,8 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
       && !setup_time_namespace (config, error))
     return FALSE;
 
-  /* 6. A session keyring of our own, so containers do not share the caller's keys; named
-   * _ses.ID as runc names it. */
+  /* 6. A session keyring of our own, so containers do not share the caller's keys (or each
+   * other's). */
   if (!config->no_new_keyring && !join_session_keyring (config->id, error))
     return FALSE;
 

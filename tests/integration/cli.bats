@@ -6,12 +6,14 @@ load helpers
 @test "the container gets a session keyring of its own unless --no-new-keyring" {
   # runc spec masks /proc/keys; this test looks at it.
   update_config 'c["linux"]["maskedPaths"].remove("/proc/keys")'
-  set_args sh -c 'grep -c "_ses.c1:" /proc/keys || true'
-  run warren run c1
+  # Ids of this test only: /proc/keys shows every keyring of the user.
+  local id="kr$$x$RANDOM"
+  set_args sh -c "grep -c ' _ses\\.$id\\.[0-9a-f]*: ' /proc/keys || true"
+  run warren run "$id"
   assert_status 0
   [ "$output" = 1 ]
-  set_args sh -c 'grep -c "_ses.c2:" /proc/keys || true'
-  run warren run --no-new-keyring c2
+  set_args sh -c "grep -c ' _ses\\.$id-2\\.' /proc/keys || true"
+  run warren run --no-new-keyring "$id-2"
   assert_status 0
   [ "$output" = 0 ]
 }

@@ -151,3 +151,43 @@ PY
   run warren list -q
   [ -z "$output" ]
 }
+
+@test "SECURITY 30: process.cwd through /proc/self/fd/N never starts a process outside the root" {
+  local n
+  for n in 3 4 5 6 7 8 9 10; do
+    update_config "c['process']['cwd'] = '/proc/self/fd/$n'"
+    set_args pwd
+    run warren run "c$n"
+    assert_status 1
+    assert_output_contains "process.cwd"
+    assert_no_state "c$n"
+  done
+}
+
+@test "SECURITY 26: a console-socket peer that closes at once does not hang create" {
+  update_config 'c["process"]["terminal"] = True'
+  set_args true
+  local sock=$BATS_TEST_TMPDIR/console.sock
+  python3 - "$sock" >/dev/null 2>&1 3>&- <<'PY' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(30)
+s.bind(sys.argv[1]); s.listen(1)
+open(sys.argv[1] + ".ready", "w").close()
+c, _ = s.accept()
+c.close()
+PY
+  local server=$!
+  for i in $(seq 1 100); do [ -e "$sock.ready" ] && break; sleep 0.05; done
+  SECONDS=0
+  run detached create --console-socket "$sock" c1
+  [ "$SECONDS" -lt 10 ]
+  wait $server || true
+  # Either outcome is fine as long as it is a clean one.
+  if [ "$status" = 0 ]; then
+    warren delete -f c1
+  else
+    assert_no_state c1
+  fi
+  assert_no_state c1
+}

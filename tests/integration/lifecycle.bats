@@ -369,6 +369,13 @@ inits_are_created_containers() {
   run "$WARREN" help kill
   assert_status 0
   assert_output_contains "--all"
+  run "$WARREN" --help
+  assert_status 0
+  assert_output_contains "--log-format"
+  assert_output_contains "--systemd-cgroup"
+  for c in create delete exec kill list run spec start state; do
+    [[ "$output" == *"  $c "* ]] || { echo "--help lacks $c" >&2; false; }
+  done
   run "$WARREN" frobnicate
   assert_status 1
   assert_output_contains 'unknown command "frobnicate"'

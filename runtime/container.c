@@ -223,8 +223,20 @@ now_rfc3339 (void)
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 
-static gboolean
-write_pid_file (const char *path, pid_t pid, GError **error)
+gboolean
+container_check_preserve_fds (int preserve_fds, GError **error)
+{
+  if (preserve_fds < 0)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "--preserve-fds: must be >= 0");
+  for (int fd = 3; fd < 3 + preserve_fds; fd++)
+    if (fcntl (fd, F_GETFD) < 0)
+      return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                       "--preserve-fds %d: fd %d is not open", preserve_fds, fd);
+  return TRUE;
+}
+
+gboolean
+container_write_pid_file (const char *path, pid_t pid, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
@@ -300,15 +312,9 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
 
   if (!id_validate (o->id, error) || !parse_rootless (g->rootless, &rootless, error))
     return NULL;
-  if (o->preserve_fds < 0)
-    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "--preserve-fds: must be >= 0"),
-           NULL;
   /* Each passed fd must be the caller's: a hole would be filled by one of warren's own. */
-  for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
-    if (fcntl (fd, F_GETFD) < 0)
-      return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
-                       "--preserve-fds %d: fd %d is not open", o->preserve_fds, fd),
-             NULL;
+  if (!container_check_preserve_fds (o->preserve_fds, error))
+    return NULL;
   c->bundle = absolute_bundle (o->bundle, error);
   if (c->bundle == NULL)
     return NULL;
@@ -410,7 +416,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   c->state = g_steal_pointer (&st);
   if (o->pid_file != NULL)
     {
-      if (!write_pid_file (o->pid_file, c->init.pid, error))
+      if (!container_write_pid_file (o->pid_file, c->init.pid, error))
         return NULL;
       c->pid_file_written = g_strdup (o->pid_file);
     }

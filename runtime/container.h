@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include <signal.h>
+#include <sys/types.h>
 
 typedef struct
 {
@@ -44,6 +45,11 @@ gboolean container_list (const ContainerGlobals *g, const char *format, gboolean
 int container_wait_foreground (int pidfd, int pty_master, GError **error);
 /* The signals a foreground run or exec forwards; block them before the clone. */
 void container_block_forwarded (sigset_t *old);
+
+/* --preserve-fds N: N >= 0 and fds 3..3+N-1 open (a hole would be filled by warren's own). */
+gboolean container_check_preserve_fds (int preserve_fds, GError **error);
+/* --pid-file, written atomically. */
+gboolean container_write_pid_file (const char *path, pid_t pid, GError **error);
 
 /* "KILL", "SIGKILL", "kill" or "9". */
 gboolean container_parse_signal (const char *text, int *out_signal, GError **error);

@@ -302,17 +302,6 @@ setgroups_allowed_in (pid_t pid)
   return !g_file_get_contents (path, &text, NULL, NULL) || g_str_has_prefix (text, "allow");
 }
 
-static gboolean
-write_pid_file (const char *path, pid_t pid, GError **error)
-{
-  g_autofree char *text = g_strdup_printf ("%d", (int) pid);
-  g_autoptr (GError) local = NULL;
-
-  if (!g_file_set_contents (path, text, -1, &local))
-    return wr_throw (error, WARREN_ERROR_FAILED, "--pid-file: %s", local->message);
-  return TRUE;
-}
-
 int
 container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError **error)
 {
@@ -337,13 +326,8 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
     return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED, "%s: not supported yet by warren",
                      o->apparmor != NULL ? "--apparmor" : "--process-label"),
            -1;
-  if (o->preserve_fds < 0)
-    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "--preserve-fds: must be >= 0"), -1;
-  for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
-    if (fcntl (fd, F_GETFD) < 0)
-      return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
-                       "--preserve-fds %d: fd %d is not open", o->preserve_fds, fd),
-             -1;
+  if (!container_check_preserve_fds (o->preserve_fds, error))
+    return -1;
 
   root_fd = state_root_open (g->root, FALSE, error);
   if (root_fd < 0)
@@ -460,7 +444,7 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
     }
   log_debug ("exec %s: pid %d", o->id, (int) pid);
 
-  if (o->pid_file != NULL && !write_pid_file (o->pid_file, pid, error))
+  if (o->pid_file != NULL && !container_write_pid_file (o->pid_file, pid, error))
     goto fail;
   if (console_sock >= 0 && pty_master >= 0)
     {

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -169,7 +170,13 @@ join_session_keyring (const char *id, GError **error)
   /* Joining by name joins a keyring of that name that exists already, such as one of a
    * container with the same id under another state root: a random suffix makes it ours
    * alone. The id stays readable in /proc/keys (runc names it _ses.ID). */
-  g_autofree char *name = g_strdup_printf ("_ses.%s.%08x", id, g_random_int ());
+  guint32 suffix = 0;
+  g_autofree char *name = NULL;
+
+  /* One syscall; g_random_int would open and read /dev/urandom to seed itself. */
+  if (getrandom (&suffix, sizeof suffix, GRND_NONBLOCK) != sizeof suffix)
+    suffix = (guint32) g_get_monotonic_time ();
+  name = g_strdup_printf ("_ses.%s.%08x", id, suffix);
 
   if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0 && errno != ENOSYS
       && errno != EACCES)

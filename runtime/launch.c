@@ -73,14 +73,6 @@ clone_flags (const WarrenSpec *spec)
   return flags;
 }
 
-/* A clone without a new stack behaves like fork: the init is a copy of this process, so no
- * re-exec of warren is needed (crun does the same; runc re-execs itself). */
-static long
-clone_with_pidfd (guint64 flags, int exit_signal, int *pidfd)
-{
-  return wr_clone_pidfd (flags, exit_signal, pidfd);
-}
-
 /* The joiner: for a user namespace given by path. The namespaces the container creates must
  * belong to that user namespace, and an unprivileged caller may only create them from inside
  * it, so this short-lived child joins it and clones the init from there. CLONE_PARENT makes
@@ -108,7 +100,7 @@ joiner_main (const LaunchConfig *config, int sync_fd, guint64 flags)
     inner.setgroups_allowed = setgroups == NULL || g_str_has_prefix (setgroups, "allow");
   }
   /* With CLONE_PARENT, clone3 wants exit_signal 0; the init gets ours, SIGCHLD. */
-  pid = clone_with_pidfd (flags | CLONE_PARENT, 0, &pidfd);
+  pid = wr_clone_pidfd (flags | CLONE_PARENT, 0, &pidfd);
   if (pid == 0)
     init_main (&inner, sync_fd);
   if (pid < 0)
@@ -217,7 +209,9 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
     }
   else
     {
-      pid = clone_with_pidfd (clone_flags (spec), SIGCHLD, &pidfd);
+      /* Like fork: the init is a copy of this process, so no re-exec of warren is needed
+       * (crun does the same; runc re-execs itself). */
+      pid = wr_clone_pidfd (clone_flags (spec), SIGCHLD, &pidfd);
       if (pid == 0)
         {
           (void) close (pair[0]);

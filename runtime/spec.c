@@ -977,17 +977,23 @@ spec_parse (JsonNode *node, const char *file, GError **error)
   return g_steal_pointer (&spec);
 }
 
-WarrenSpec *
-spec_load_data (const char *data, gssize length, const char *file, GError **error)
+/* The JSON of a config or process file, refusing NUL bytes raw or escaped. */
+static JsonNode *
+parse_config_text (const char *data, gsize len, const char *file, GError **error)
 {
-  g_autoptr (JsonNode) node = NULL;
-  gsize len = length < 0 ? strlen (data) : (gsize) length;
-
   if (memchr (data, '\0', len) != NULL)
     return wr_throw (error, WARREN_ERROR_INVALID_CONFIG, "%s: contains a NUL byte", file), NULL;
   if (!refuse_nul_escapes (data, len, file, error))
     return NULL;
-  node = wr_json_parse_data (data, (gssize) len, file, error);
+  return wr_json_parse_data (data, (gssize) len, file, error);
+}
+
+WarrenSpec *
+spec_load_data (const char *data, gssize length, const char *file, GError **error)
+{
+  g_autoptr (JsonNode) node
+      = parse_config_text (data, length < 0 ? strlen (data) : (gsize) length, file, error);
+
   if (node == NULL)
     return NULL;
   return spec_parse (node, file, error);
@@ -1005,11 +1011,7 @@ spec_process_load_file (const char *path, const char *file, GError **error)
 
   if (!g_file_get_contents (path, &data, &len, &local))
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "%s: %s", file, local->message), NULL;
-  if (memchr (data, '\0', len) != NULL)
-    return wr_throw (error, WARREN_ERROR_INVALID_CONFIG, "%s: contains a NUL byte", file), NULL;
-  if (!refuse_nul_escapes (data, len, file, error))
-    return NULL;
-  node = wr_json_parse_data (data, (gssize) len, file, error);
+  node = parse_config_text (data, len, file, error);
   if (node == NULL)
     return NULL;
   wr_json_cursor_root (&root, file, node);

@@ -47,6 +47,7 @@ typedef struct
   int console_sock;
   char *pid_file_written;
   ContainerState *state; /* as written to state.json */
+  SeccompFilter *seccomp;
 } Creation;
 
 static void
@@ -65,6 +66,7 @@ creation_free (Creation *c)
   g_clear_pointer (&c->dir, state_dir_free);
   g_clear_fd (&c->root_fd, NULL);
   g_clear_pointer (&c->spec, spec_free);
+  g_clear_pointer (&c->seccomp, seccomp_filter_free);
   g_free (c->bundle);
   g_free (c->rootfs);
   g_free (c->pid_file_written);
@@ -112,9 +114,6 @@ check_supported (WarrenSpec *spec, gboolean rootless, const ContainerCreateOptio
   GHashTableIter iter;
   gpointer key;
 
-  if (spec->has_seccomp)
-    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
-                     "config.json: linux.seccomp: not supported yet by warren");
   if (spec->process == NULL)
     return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
                      "config.json: process: required to create a container");
@@ -324,6 +323,12 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
     return NULL;
   log_debug ("create %s: %s parsed (%u mounts, %s)", o->id, config_path, c->spec->n_mounts,
              rootless ? "rootless" : "as root");
+  if (c->spec->seccomp != NULL)
+    {
+      c->seccomp = seccomp_filter_compile (c->spec->seccomp, error);
+      if (c->seccomp == NULL)
+        return NULL;
+    }
 
   root_path = g_path_is_absolute (c->spec->root_path)
                   ? g_strdup (c->spec->root_path)
@@ -380,6 +385,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   c->config.state_fd = state_dir_fd (c->dir);
   c->config.runtime_hooks = run_runtime_hooks;
   c->config.hooks_data = c;
+  c->config.seccomp = c->seccomp;
 
   if (!launch_init (&c->config, &c->init, error))
     return g_prefix_error (error, "create %s: ", o->id), NULL;
@@ -393,6 +399,16 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
       g_clear_fd (&c->init.pty_master, NULL);
     }
   g_clear_fd (&c->console_sock, NULL);
+  if (c->init.seccomp_listener >= 0)
+    {
+      g_autofree char *json = state_hook_json (c->spec->oci_version, o->id, "creating",
+                                               (int) c->init.pid, c->bundle,
+                                               c->spec->annotations);
+      if (!seccomp_send_listener (c->spec->seccomp, c->init.seccomp_listener, c->init.pid, json,
+                                  error))
+        return g_prefix_error (error, "create %s: ", o->id), NULL;
+      g_clear_fd (&c->init.seccomp_listener, NULL);
+    }
 
   st = g_new0 (ContainerState, 1);
   st->id = g_strdup (o->id);
@@ -408,6 +424,8 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   st->annotations = g_hash_table_ref (c->spec->annotations);
   if (c->spec->hooks.node != NULL)
     st->hooks.node = json_node_copy (c->spec->hooks.node);
+  if (c->spec->seccomp != NULL)
+    st->seccomp = json_node_copy (c->spec->seccomp->node);
   if (st->start_time == 0)
     return wr_throw (error, WARREN_ERROR_INIT, "create %s: the init exited during setup", o->id),
            NULL;

@@ -20,6 +20,7 @@
 #include "process.h"
 #include "spec.h"
 #include "state.h"
+#include "seccomp-filter.h"
 #include "sync.h"
 #include "terminal.h"
 #include "wr-clone.h"
@@ -195,7 +196,19 @@ typedef struct
   gboolean setgroups_allowed;
   int preserve_fds;
   int sync_fd;
+  const SeccompFilter *seccomp; /* the container's filter; NULL without one */
 } ExecChild;
+
+/* The same filter as the container's init, loaded at the same points (see init.c). */
+static gboolean
+exec_child_load_seccomp (const ExecChild *x, GError **error)
+{
+  g_autofd int listener = -1;
+
+  if (!seccomp_filter_load (x->seccomp, &listener, error))
+    return FALSE;
+  return listener < 0 || sync_send_fd (x->sync_fd, SYNC_SECCOMP, listener, error);
+}
 
 static gboolean
 exec_child_setup (const ExecChild *x, char **out_exe, GError **error)
@@ -223,8 +236,11 @@ exec_child_setup (const ExecChild *x, char **out_exe, GError **error)
   else if (setsid () < 0)
     return wr_throw_errno (error, "setsid");
   umask (p->has_umask ? (mode_t) p->umask : 0022);
-  if (!process_set_rlimits (p, error) || !process_drop_bounding (p, error)
-      || !process_switch_user (p, x->setgroups_allowed, error) || !process_set_caps (p, error)
+  if (!process_set_rlimits (p, error) || !process_drop_bounding (p, error))
+    return FALSE;
+  if (x->seccomp != NULL && !p->no_new_privileges && !exec_child_load_seccomp (x, error))
+    return FALSE;
+  if (!process_switch_user (p, x->setgroups_allowed, error) || !process_set_caps (p, error)
       || !process_enter_cwd (p, error))
     return FALSE;
   *out_exe = process_find_executable (p, error);
@@ -232,7 +248,9 @@ exec_child_setup (const ExecChild *x, char **out_exe, GError **error)
     return FALSE;
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return wr_throw_errno (error, "no_new_privs");
-  return process_keep_only_passed_fds (x->preserve_fds, error);
+  if (!process_keep_only_passed_fds (x->preserve_fds, error))
+    return FALSE;
+  return x->seccomp == NULL || !p->no_new_privileges || exec_child_load_seccomp (x, error);
 }
 
 static G_GNUC_NORETURN void
@@ -314,6 +332,9 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
   g_autofd int pidfd = -1;
   g_autofd int pty_master = -1;
   g_autofd int sync_fd = -1;
+  g_autofd int listener = -1;
+  g_autoptr (SpecSeccomp) seccomp = NULL;
+  g_autoptr (SeccompFilter) filter = NULL;
   ExecChild x = { 0 };
   ContainerStatus status;
   int pair[2], wstatus = 0, ns_flags;
@@ -354,6 +375,16 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                      "--console-socket is only used with --tty (process.terminal)"),
            -1;
+  /* The container's filter as it was created, whatever the process or config says now. */
+  if (st->seccomp != NULL)
+    {
+      seccomp = spec_seccomp_parse_node (st->seccomp, "state.json: seccomp", error);
+      if (seccomp == NULL)
+        return -1;
+      filter = seccomp_filter_compile (seccomp, error);
+      if (filter == NULL)
+        return -1;
+    }
   init_pidfd = state_open_init_pidfd (st, error);
   if (init_pidfd < 0)
     return -1;
@@ -369,6 +400,7 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
   x.process = process;
   x.setgroups_allowed = setgroups_allowed_in (st->pid);
   x.preserve_fds = o->preserve_fds;
+  x.seccomp = filter;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     return wr_throw_errno (error, "socketpair"), -1;
   /* Out of the way of the passed fds, which the process keeps. */
@@ -434,6 +466,12 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
           pty_master = fd;
           continue;
         }
+      if (msg.type == SYNC_SECCOMP && fd >= 0)
+        {
+          g_clear_fd (&listener, NULL);
+          listener = fd;
+          continue;
+        }
       if (fd >= 0)
         (void) close (fd);
       if (msg.type == SYNC_ERROR)
@@ -443,6 +481,17 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
       goto fail;
     }
   log_debug ("exec %s: pid %d", o->id, (int) pid);
+  if (listener >= 0)
+    {
+      g_autofree char *json = state_hook_json (st->oci_version, st->id,
+                                               state_status_name (status), st->pid, st->bundle,
+                                               st->annotations);
+      if (!seccomp_send_listener (seccomp, listener, pid, json, error))
+        {
+          g_prefix_error (error, "exec in %s: ", o->id);
+          goto fail;
+        }
+    }
 
   if (o->pid_file != NULL && !container_write_pid_file (o->pid_file, pid, error))
     goto fail;

@@ -21,6 +21,7 @@
 #include "hooks.h"
 #include "process.h"
 #include "rootfs.h"
+#include "seccomp-filter.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -184,6 +185,17 @@ join_session_keyring (const char *id, GError **error)
   return TRUE;
 }
 
+/* Load the filter; a notify fd goes to warren, which hands it to the listener. */
+static gboolean
+load_seccomp (const LaunchConfig *config, int sync_fd, GError **error)
+{
+  g_autofd int listener = -1;
+
+  if (!seccomp_filter_load (config->seccomp, &listener, error))
+    return FALSE;
+  return listener < 0 || sync_send_fd (sync_fd, SYNC_SECCOMP, listener, error);
+}
+
 static void
 close_all_above_passed (const LaunchConfig *config)
 {
@@ -301,8 +313,14 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
   /* As runc: the config's umask, else 0022 whatever the caller had. */
   umask (process->has_umask ? (mode_t) process->umask : 0022);
   g_clear_fd (&pty_slave, NULL);
-  if (!process_set_rlimits (process, error) || !process_drop_bounding (process, error)
-      || !process_switch_user (process, config->setgroups_allowed, error)
+  if (!process_set_rlimits (process, error) || !process_drop_bounding (process, error))
+    return FALSE;
+  /* 10a. Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still
+   * have every capability, before the user switch (as runc). */
+  if (config->seccomp != NULL && !process->no_new_privileges
+      && !load_seccomp (config, sync_fd, error))
+    return FALSE;
+  if (!process_switch_user (process, config->setgroups_allowed, error)
       || !process_set_caps (process, error) || !process_enter_cwd (process, error))
     return FALSE;
   *out_exe = process_find_executable (process, error);
@@ -310,7 +328,16 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
     return FALSE;
   if (process->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return wr_throw_errno (error, "process.noNewPrivileges");
-  return process_keep_only_passed_fds (config->preserve_fds, error);
+  if (!process_keep_only_passed_fds (config->preserve_fds, error))
+    return FALSE;
+  /* 10c. With no_new_privs, the filter goes on last, so it filters as little of our setup
+   * as it can: after it come only the sync messages, the wait on exec.fifo, closing fds,
+   * startContainer hooks and execve. It is loaded before READY so that a failure fails
+   * create, and so that a notify fd reaches its listener before create returns. */
+  if (config->seccomp != NULL && process->no_new_privileges
+      && !load_seccomp (config, sync_fd, error))
+    return FALSE;
+  return TRUE;
 }
 
 void

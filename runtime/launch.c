@@ -25,6 +25,7 @@ launch_clear (LaunchedInit *init)
   g_clear_fd (&init->pidfd, NULL);
   g_clear_fd (&init->sync_fd, NULL);
   g_clear_fd (&init->pty_master, NULL);
+  g_clear_fd (&init->seccomp_listener, NULL);
 }
 
 void
@@ -271,6 +272,12 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
         {
           g_clear_fd (&out->pty_master, NULL);
           out->pty_master = fd;
+          continue;
+        }
+      if (msg.type == SYNC_SECCOMP && fd >= 0)
+        {
+          g_clear_fd (&out->seccomp_listener, NULL);
+          out->seccomp_listener = fd;
           continue;
         }
       if (msg.type == SYNC_PIDFD && fd >= 0)

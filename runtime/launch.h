@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "seccomp-filter.h"
 #include "spec.h"
 
 typedef struct
@@ -19,6 +20,7 @@ typedef struct
   gboolean no_pivot;
   gboolean no_new_keyring;
   int preserve_fds;
+  const SeccompFilter *seccomp; /* compiled by the parent; NULL without linux.seccomp */
   /* Opened by the parent before clone; the init inherits them. */
   int rootfs_fd;  /* O_PATH directory of the rootfs */
   int fifo_fd;    /* exec.fifo, O_RDWR: the init blocks reading it until `start` writes */
@@ -39,9 +41,11 @@ typedef struct
   int pidfd;
   int sync_fd;
   int pty_master; /* -1 unless process.terminal */
+  int seccomp_listener; /* -1 unless linux.seccomp has SCMP_ACT_NOTIFY rules */
 } LaunchedInit;
 
-#define LAUNCHED_INIT_INIT { .pid = -1, .pidfd = -1, .sync_fd = -1, .pty_master = -1 }
+#define LAUNCHED_INIT_INIT                                                                    \
+  { .pid = -1, .pidfd = -1, .sync_fd = -1, .pty_master = -1, .seccomp_listener = -1 }
 
 /* Clone the init, write its maps, and wait until it is ready to exec (blocked on exec.fifo).
  * On failure the init is killed and reaped. */

@@ -151,6 +151,7 @@ spec_free (WarrenSpec *spec)
   g_free (spec->rootfs_propagation);
   g_free (spec->cgroups_path);
   g_free (spec->mount_label);
+  spec_seccomp_free (spec->seccomp);
   g_free (spec);
 }
 
@@ -783,7 +784,8 @@ parse_linux (const WrJsonCursor *root, WarrenSpec *spec, GError **error)
       spec->has_resources = TRUE;
     }
   wr_json_member (&linux, "seccomp", &f);
-  spec->has_seccomp = wr_json_present (&f);
+  if (wr_json_present (&f) && !spec_seccomp_parse (&f, &spec->seccomp, error))
+    return FALSE;
   wr_json_member (&linux, "timeOffsets", &f);
   if (wr_json_present (&f))
     {

@@ -43,6 +43,7 @@ container_state_free (ContainerState *state)
   g_free (state->created);
   g_clear_pointer (&state->annotations, g_hash_table_unref);
   spec_hooks_clear (&state->hooks);
+  g_clear_pointer (&state->seccomp, json_node_unref);
   g_free (state);
 }
 
@@ -330,6 +331,11 @@ state_to_node (const ContainerState *state, const char *status)
           json_builder_set_member_name (b, "hooks");
           json_builder_add_value (b, json_node_copy (state->hooks.node));
         }
+      if (state->seccomp != NULL)
+        {
+          json_builder_set_member_name (b, "seccomp");
+          json_builder_add_value (b, json_node_copy (state->seccomp));
+        }
     }
   else
     {
@@ -414,6 +420,9 @@ state_read (StateDir *dir, GError **error)
       if (!spec_hooks_parse_node (m.node, hooks_what, &st->hooks, &local_error))
         return wr_throw (error, WARREN_ERROR_BAD_STATE, "%s", local_error->message), NULL;
     }
+  wr_json_member (&c, "seccomp", &m);
+  if (wr_json_present (&m))
+    st->seccomp = json_node_copy (m.node);
   if (st->id == NULL || st->bundle == NULL || st->oci_version == NULL)
     return wr_throw (error, WARREN_ERROR_BAD_STATE, "%s: id, ociVersion and bundle are required",
                      what),

@@ -29,6 +29,7 @@ typedef struct
   gboolean own_pid_namespace;
   GHashTable *annotations;
   SpecHooks hooks;    /* the config's hooks, kept for poststart (start) and poststop (delete) */
+  JsonNode *seccomp;  /* linux.seccomp as created, for exec; NULL without one */
 } ContainerState;
 
 void container_state_free (ContainerState *state);

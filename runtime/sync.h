@@ -15,6 +15,7 @@ typedef enum
   SYNC_PIDFD,      /* joiner → parent: the init's pidfd (user namespace given by path) */
   SYNC_HOOKS,      /* init → parent: namespaces and mounts exist, run the runtime's hooks */
   SYNC_HOOKS_DONE, /* parent → init: they passed; value is the init's pid as warren sees it */
+  SYNC_SECCOMP,    /* init → parent: the seccomp notify fd rides along as SCM_RIGHTS */
 } SyncType;
 
 #define SYNC_MESSAGE_MAX 4000

@@ -59,11 +59,6 @@ refused() { # python edit, expected message fragment
     'config.json: hooks.createRuntime[0].path: must be absolute'
 }
 
-@test "seccomp is not supported yet" {
-  refused 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW"}' \
-    'config.json: linux.seccomp: not supported yet'
-}
-
 @test "not JSON at all" {
   echo '{"ociVersion": ' >"$BUNDLE/config.json"
   run warren run c1

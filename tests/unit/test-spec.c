@@ -92,7 +92,7 @@ test_full (void)
   g_assert_true (spec->has_time_offsets);
   g_assert_cmpint (spec->monotonic_secs, ==, 10);
   g_assert_false (spec_hooks_any (&spec->hooks, SPEC_HOOK_PRESTART, SPEC_HOOK_POSTSTOP));
-  g_assert_false (spec->has_seccomp);
+  g_assert_null (spec->seccomp);
 }
 
 static void
@@ -290,7 +290,47 @@ test_hooks_and_seccomp_flagged (void)
   g_assert_true (spec_hooks_any (&spec->hooks, SPEC_HOOK_POSTSTOP, SPEC_HOOK_POSTSTOP));
   g_assert_false (spec_hooks_any (&spec->hooks, SPEC_HOOK_CREATE_RUNTIME, SPEC_HOOK_POSTSTART));
   g_assert_nonnull (spec->hooks.node);
-  g_assert_true (spec->has_seccomp);
+  g_assert_nonnull (spec->seccomp);
+}
+
+static void
+test_seccomp_parsed (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WarrenSpec) spec = spec_load_data (
+      "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}, \"linux\": {\"seccomp\": "
+      "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38, "
+      "\"architectures\": [\"SCMP_ARCH_X86_64\"], \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"], "
+      "\"listenerPath\": \"/run/agent.sock\", \"listenerMetadata\": \"m\", \"syscalls\": ["
+      "{\"names\": [\"read\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"}, "
+      "{\"names\": [\"kill\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 1, \"args\": "
+      "[{\"index\": 1, \"value\": 255, \"valueTwo\": 9, \"op\": \"SCMP_CMP_MASKED_EQ\"}]}, "
+      "{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}}}",
+      -1, "config.json", &error);
+  const SpecSeccomp *s;
+
+  g_assert_no_error (error);
+  s = spec->seccomp;
+  g_assert_nonnull (s);
+  g_assert_cmpint (s->default_action, ==, SPEC_SECCOMP_ERRNO);
+  g_assert_cmpuint (s->default_errno_ret, ==, 38);
+  g_assert_cmpstr (s->architectures[0], ==, "SCMP_ARCH_X86_64");
+  g_assert_cmpuint (s->flags, ==, 2); /* SECCOMP_FILTER_FLAG_LOG */
+  g_assert_cmpstr (s->listener_path, ==, "/run/agent.sock");
+  g_assert_cmpstr (s->listener_metadata, ==, "m");
+  g_assert_true (s->uses_notify);
+  g_assert_cmpuint (s->n_rules, ==, 3);
+  g_assert_cmpstr (s->rules[0].names[1], ==, "write");
+  g_assert_cmpint (s->rules[0].action, ==, SPEC_SECCOMP_ALLOW);
+  g_assert_cmpuint (s->rules[1].errno_ret, ==, 1);
+  g_assert_cmpuint (s->rules[1].n_args, ==, 1);
+  g_assert_cmpuint (s->rules[1].args[0].index, ==, 1);
+  g_assert_cmpuint (s->rules[1].args[0].value, ==, 255);
+  g_assert_cmpuint (s->rules[1].args[0].value_two, ==, 9);
+  g_assert_cmpint (s->rules[1].args[0].op, ==, SPEC_SECCOMP_CMP_MASKED_EQ);
+  g_assert_cmpint (s->rules[2].action, ==, SPEC_SECCOMP_NOTIFY);
+  g_assert_cmpuint (s->rules[2].errno_ret, ==, 1); /* EPERM when absent */
+  g_assert_nonnull (s->node);
 }
 
 static void
@@ -377,6 +417,7 @@ main (int argc, char **argv)
   g_test_add_func ("/spec/minimal", test_minimal);
   g_test_add_func ("/spec/missing-root", test_missing_root);
   g_test_add_func ("/spec/hooks-parsed-seccomp-flagged", test_hooks_and_seccomp_flagged);
+  g_test_add_func ("/spec/seccomp-parsed", test_seccomp_parsed);
   g_test_add_func ("/spec/nul/raw", test_raw_nul);
   g_test_add_func ("/spec/nul/escaped-backslash", test_escaped_backslash_is_not_nul);
   for (gsize i = 0; i < G_N_ELEMENTS (bad_cases); i++)

@@ -323,12 +323,6 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
     return NULL;
   log_debug ("create %s: %s parsed (%u mounts, %s)", o->id, config_path, c->spec->n_mounts,
              rootless ? "rootless" : "as root");
-  if (c->spec->seccomp != NULL)
-    {
-      c->seccomp = seccomp_filter_compile (c->spec->seccomp, error);
-      if (c->seccomp == NULL)
-        return NULL;
-    }
 
   root_path = g_path_is_absolute (c->spec->root_path)
                   ? g_strdup (c->spec->root_path)
@@ -353,6 +347,12 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   c->root_fd = state_root_open (g->root, TRUE, error);
   if (c->root_fd < 0)
     return NULL;
+  if (c->spec->seccomp != NULL)
+    {
+      c->seccomp = seccomp_filter_compile (c->spec->seccomp, c->root_fd, error);
+      if (c->seccomp == NULL)
+        return NULL;
+    }
   c->dir = state_dir_create (c->root_fd, o->id, error);
   if (c->dir == NULL)
     return NULL;

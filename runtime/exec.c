@@ -381,7 +381,7 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
       seccomp = spec_seccomp_parse_node (st->seccomp, "state.json: seccomp", error);
       if (seccomp == NULL)
         return -1;
-      filter = seccomp_filter_compile (seccomp, error);
+      filter = seccomp_filter_compile (seccomp, root_fd, error);
       if (filter == NULL)
         return -1;
     }

@@ -6,6 +6,8 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -152,10 +154,139 @@ export_program (WrSeccompCtx ctx, struct sock_fprog *out, GError **error)
   return TRUE;
 }
 
+static gboolean compile (const SpecSeccomp *s, struct sock_fprog *out, GError **error);
+
+#define CACHE_DIR ".seccomp-cache"
+#define CACHE_MAX_ENTRIES 32
+
+/* The key of a compiled program: what decides its instructions (not the listener or the
+ * flags, which are not part of it), and the libseccomp that compiled it. */
+static char *
+cache_key (const SpecSeccomp *s)
+{
+  static const char *const members[] = { "defaultAction", "defaultErrnoRet", "architectures",
+                                         "syscalls" };
+  const struct scmp_version *v = seccomp_version ();
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  JsonObject *o = json_node_get_object (s->node);
+  g_autofree char *version = g_strdup_printf ("warren-bpf-2 libseccomp %u.%u.%u\n", v->major,
+                                              v->minor, v->micro);
+
+  g_checksum_update (sum, (const guchar *) version, -1);
+  for (gsize i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      JsonNode *m = json_object_get_member (o, members[i]);
+      g_autofree char *text = m != NULL ? json_to_string (m, FALSE) : g_strdup ("-");
+      g_checksum_update (sum, (const guchar *) members[i], -1);
+      g_checksum_update (sum, (const guchar *) "=", 1);
+      g_checksum_update (sum, (const guchar *) text, -1);
+      g_checksum_update (sum, (const guchar *) "\n", 1);
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static gboolean
+program_size_ok (off_t size)
+{
+  return size > 0 && size % sizeof (struct sock_filter) == 0
+         && size / sizeof (struct sock_filter) <= BPF_MAXINSNS;
+}
+
+/* A program this user compiled before; FALSE (and nothing set) when there is none. */
+static gboolean
+cache_read (int root_fd, const char *key, struct sock_fprog *out)
+{
+  g_autofree char *path = g_strdup_printf (CACHE_DIR "/%s", key);
+  g_autofd int fd = openat (root_fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  g_autofree struct sock_filter *insns = NULL;
+  struct stat st;
+
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_uid != geteuid ()
+      || !program_size_ok (st.st_size))
+    return FALSE;
+  insns = g_malloc (st.st_size);
+  if (pread (fd, insns, st.st_size, 0) != st.st_size)
+    return FALSE;
+  out->len = (unsigned short) (st.st_size / sizeof (struct sock_filter));
+  out->filter = g_steal_pointer (&insns);
+  return TRUE;
+}
+
+/* Best effort: a failure costs the next create a compile, nothing else. Atomic by rename, so
+ * a reader never sees half a program. */
+static void
+cache_write (int root_fd, const char *key, const struct sock_fprog *prog)
+{
+  g_autofd int dir = -1;
+  g_autofd int fd = -1;
+  g_autofree char *tmp = g_strdup_printf ("%s.%d.tmp", key, (int) getpid ());
+  gsize size = prog->len * sizeof (struct sock_filter);
+  DIR *d;
+  struct dirent *de;
+  guint entries = 0;
+
+  if (mkdirat (root_fd, CACHE_DIR, 0700) < 0 && errno != EEXIST)
+    return;
+  dir = openat (root_fd, CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dir < 0)
+    return;
+  /* Bounded: profiles that keep changing start a fresh cache instead of filling the disk. */
+  {
+    int list_fd = fcntl (dir, F_DUPFD_CLOEXEC, 0);
+    d = list_fd >= 0 ? fdopendir (list_fd) : NULL;
+    if (d == NULL)
+      {
+        if (list_fd >= 0)
+          (void) close (list_fd);
+        return;
+      }
+  }
+  while ((de = readdir (d)) != NULL)
+    if (de->d_name[0] != '.')
+      entries++;
+  if (entries >= CACHE_MAX_ENTRIES)
+    {
+      rewinddir (d);
+      while ((de = readdir (d)) != NULL)
+        if (de->d_name[0] != '.')
+          (void) unlinkat (dir, de->d_name, 0); /* gone already is fine */
+    }
+  closedir (d);
+  fd = openat (dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return;
+  if (!wr_write_all (fd, prog->filter, size, NULL) || renameat (dir, tmp, dir, key) < 0)
+    {
+      (void) unlinkat (dir, tmp, 0); /* a leftover would only be a stray file */
+      return;
+    }
+  log_debug ("linux.seccomp: compiled program cached as %s/%s", CACHE_DIR, key);
+}
+
 SeccompFilter *
-seccomp_filter_compile (const SpecSeccomp *s, GError **error)
+seccomp_filter_compile (const SpecSeccomp *s, int cache_root_fd, GError **error)
 {
   g_autoptr (SeccompFilter) filter = g_new0 (SeccompFilter, 1);
+  g_autofree char *key = NULL;
+
+  filter->flags = s->flags;
+  filter->notify = s->uses_notify;
+  if (cache_root_fd >= 0 && s->node != NULL)
+    {
+      key = cache_key (s);
+      if (cache_read (cache_root_fd, key, &filter->prog))
+        return g_steal_pointer (&filter);
+    }
+  if (!compile (s, &filter->prog, error))
+    return NULL;
+  if (key != NULL)
+    cache_write (cache_root_fd, key, &filter->prog);
+  return g_steal_pointer (&filter);
+}
+
+static gboolean
+compile (const SpecSeccomp *s, struct sock_fprog *out, GError **error)
+{
   guint32 default_action = scmp_action (s->default_action, s->default_errno_ret);
   g_auto (WrSeccompCtx) ctx = seccomp_init (default_action);
   int rc;
@@ -165,7 +296,12 @@ seccomp_filter_compile (const SpecSeccomp *s, GError **error)
                      "config.json: linux.seccomp.defaultAction: %s is not supported by "
                      "this kernel or libseccomp",
                      spec_seccomp_action_name (s->default_action)),
-           NULL;
+           FALSE;
+  /* A binary tree of syscall numbers instead of a linear list: with hundreds of rules every
+   * syscall of the container is checked in a few comparisons. */
+  rc = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  if (rc < 0)
+    log_debug ("linux.seccomp: no binary-tree optimisation: %s", g_strerror (-rc));
   for (guint i = 0; s->architectures[i] != NULL; i++)
     {
       guint32 arch = scmp_arch (s->architectures[i]);
@@ -175,13 +311,13 @@ seccomp_filter_compile (const SpecSeccomp *s, GError **error)
                          "libseccomp %u.%u",
                          i, s->architectures[i], seccomp_version ()->major,
                          seccomp_version ()->minor),
-               NULL;
+               FALSE;
       rc = seccomp_arch_add (ctx, arch);
       if (rc < 0 && rc != -EEXIST)
         return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
                          "config.json: linux.seccomp.architectures[%u]: add %s: %s", i,
                          s->architectures[i], g_strerror (-rc)),
-               NULL;
+               FALSE;
     }
 
   for (guint i = 0; i < s->n_rules; i++)
@@ -202,14 +338,10 @@ seccomp_filter_compile (const SpecSeccomp *s, GError **error)
               continue;
             }
           if (!add_rule (ctx, r, i, action, nr, r->names[j], error))
-            return NULL;
+            return FALSE;
         }
     }
-  if (!export_program (ctx, &filter->prog, error))
-    return NULL;
-  filter->flags = s->flags;
-  filter->notify = s->uses_notify;
-  return g_steal_pointer (&filter);
+  return export_program (ctx, out, error);
 }
 
 void

@@ -12,8 +12,11 @@
 typedef struct _SeccompFilter SeccompFilter;
 
 /* Build the program in warren, before any clone: libseccomp's work and allocations never
- * happen in the container's process. */
-SeccompFilter *seccomp_filter_compile (const SpecSeccomp *seccomp, GError **error);
+ * happen in the container's process. Compiled programs are cached in the state root
+ * (`cache_root_fd`, -1 for no cache) under .seccomp-cache/, keyed by a hash of the rules and
+ * the libseccomp version: a default profile costs a compile once, then one read. */
+SeccompFilter *seccomp_filter_compile (const SpecSeccomp *seccomp, int cache_root_fd,
+                                       GError **error);
 void seccomp_filter_free (SeccompFilter *filter);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeccompFilter, seccomp_filter_free)
 

@@ -187,6 +187,7 @@ add_linux (JsonBuilder *b, gboolean rootless)
   json_builder_end_array (b);
   add_strv (b, "maskedPaths", masked_paths);
   add_strv (b, "readonlyPaths", readonly_paths);
+  spec_default_add_seccomp (b);
   json_builder_end_object (b);
 }
 

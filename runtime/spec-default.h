@@ -13,3 +13,5 @@ typedef struct
 
 /* The default config as a JSON tree. */
 JsonNode *spec_default_generate (const SpecDefaultOptions *options);
+/* Add the member "seccomp": the default profile (spec-default-seccomp.c). */
+void spec_default_add_seccomp (JsonBuilder *b);

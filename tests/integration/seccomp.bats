@@ -215,3 +215,42 @@ refused() { # python edit, expected message fragment
   refused "$base; s['defaultErrnoRet'] = 5000" \
     'config.json: linux.seccomp.defaultErrnoRet: 5000 is out of range'
 }
+
+@test "warren spec's profile blocks new namespaces and allows the Linux32 personality" {
+  # Without a filter both work here: creating a user namespace needs no capability.
+  set_args sh -c 'unshare -U true; echo "unshare=$?"; linux32 uname -m; grep "^Seccomp:" /proc/self/status'
+  run warren run c1
+  assert_status 0
+  assert_output_contains "unshare=1"
+  assert_output_contains "Operation not permitted"
+  assert_output_contains "i686"
+  assert_output_contains "Seccomp:	2"
+  update_config 'del c["linux"]["seccomp"]'
+  run warren run c2
+  assert_output_contains "unshare=0"
+}
+
+@test "compiled programs are cached in the state root, and a damaged entry is rebuilt" {
+  set_args true
+  run warren run c1
+  assert_status 0
+  local entries
+  entries=("$STATE_ROOT"/.seccomp-cache/*)
+  [ "${#entries[@]}" = 1 ]
+  [ "$(stat -c %a "$STATE_ROOT/.seccomp-cache")" = 700 ]
+  local size
+  size=$(stat -c %s "${entries[0]}")
+  [ $((size % 8)) = 0 ]
+  warren list -q | { ! grep -q seccomp; }
+  # A truncated program is never loaded: warren compiles again and replaces it.
+  truncate -s 13 "${entries[0]}"
+  set_args sh -c 'unshare -U true; echo "unshare=$?"'
+  run warren run c2
+  assert_output_contains "unshare=1"
+  [ "$(stat -c %s "${entries[0]}")" = "$size" ]
+  # A profile that differs gets an entry of its own.
+  update_config 'c["linux"]["seccomp"]["syscalls"][0]["names"].remove("mkdir")'
+  run warren run c3
+  entries=("$STATE_ROOT"/.seccomp-cache/*)
+  [ "${#entries[@]}" = 2 ]
+}

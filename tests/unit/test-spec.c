@@ -355,6 +355,47 @@ test_escaped_backslash_is_not_nul (void)
   g_assert_cmpstr (spec->hostname, ==, "a\\u0000");
 }
 
+/* An allow list; what Docker blocks is blocked, namespaced clone flags included. */
+static void
+check_default_seccomp (const SpecSeccomp *s)
+{
+  static const char *const must_block[] = { "mount", "umount2", "unshare", "setns", "ptrace",
+                                            "keyctl", "add_key", "bpf", "init_module",
+                                            "kexec_load", "open_by_handle_at", "reboot",
+                                            "pivot_root", "userfaultfd", "perf_event_open",
+                                            "io_uring_setup", "swapon", NULL };
+  const SpecSeccompRule *allow = NULL, *blocked = NULL, *clone = NULL;
+
+  g_assert_nonnull (s);
+  g_assert_cmpint (s->default_action, ==, SPEC_SECCOMP_ERRNO);
+  g_assert_cmpuint (s->default_errno_ret, ==, 38); /* ENOSYS */
+  for (guint i = 0; i < s->n_rules; i++)
+    {
+      const SpecSeccompRule *r = &s->rules[i];
+      if (r->action == SPEC_SECCOMP_ALLOW && r->n_args == 0)
+        allow = r;
+      else if (r->action == SPEC_SECCOMP_ERRNO && r->errno_ret == 1)
+        blocked = r;
+      else if (g_strv_contains ((const char *const *) r->names, "clone"))
+        clone = r;
+    }
+  g_assert_nonnull (allow);
+  g_assert_nonnull (blocked);
+  g_assert_cmpuint (g_strv_length (allow->names), >, 300);
+  g_assert_true (g_strv_contains ((const char *const *) allow->names, "execve"));
+  for (guint i = 0; must_block[i] != NULL; i++)
+    {
+      g_assert_false (g_strv_contains ((const char *const *) allow->names, must_block[i]));
+      g_assert_true (g_strv_contains ((const char *const *) blocked->names, must_block[i]));
+    }
+  g_assert_nonnull (clone);
+  g_assert_cmpint (clone->action, ==, SPEC_SECCOMP_ALLOW);
+  g_assert_cmpuint (clone->n_args, ==, 1);
+  g_assert_cmpint (clone->args[0].op, ==, SPEC_SECCOMP_CMP_MASKED_EQ);
+  g_assert_cmpuint (clone->args[0].value, ==, 0x7E020000);
+  g_assert_cmpuint (clone->args[0].value_two, ==, 0);
+}
+
 static void
 check_default (gboolean rootless)
 {
@@ -374,6 +415,7 @@ check_default (gboolean rootless)
   g_assert_true (spec->namespaces[SPEC_NS_MOUNT].enabled);
   g_assert_true (spec->namespaces[SPEC_NS_PID].enabled);
   g_assert_cmpuint (g_strv_length (spec->masked_paths), >, 0);
+  check_default_seccomp (spec->seccomp);
   for (guint i = 0; i < spec->n_mounts; i++)
     if (strcmp (spec->mounts[i].destination, "/sys") == 0)
       {

@@ -294,6 +294,45 @@ run_lifecycle_hooks (const SpecHooks *hooks, SpecHookStage stage, const Containe
   hooks_run_warn (hooks, stage, json);
 }
 
+/* systemd socket activation (sd_listen_fds(3)): when LISTEN_PID names warren itself, its fds
+ * 3 .. 3+LISTEN_FDS-1 are the container's, ahead of the --preserve-fds ones, as in runc.
+ * Anything else (no LISTEN_PID, another process's, not a number) passes nothing. */
+static int
+listen_fds_for_us (void)
+{
+  const char *pid = g_getenv ("LISTEN_PID");
+  const char *n = g_getenv ("LISTEN_FDS");
+  guint64 p, v;
+
+  if (pid == NULL || n == NULL
+      || !g_ascii_string_to_unsigned (pid, 10, 1, G_MAXINT32, &p, NULL) || (pid_t) p != getpid ()
+      || !g_ascii_string_to_unsigned (n, 10, 0, 65536, &v, NULL))
+    return 0;
+  return (int) v;
+}
+
+/* The process learns of them as a process of its own would: LISTEN_FDS=N, LISTEN_PID=1. */
+static void
+set_listen_env (SpecProcess *process, int n)
+{
+  GPtrArray *env = g_ptr_array_new ();
+
+  for (guint i = 0; process->env[i] != NULL; i++)
+    if (g_str_has_prefix (process->env[i], "LISTEN_FDS=")
+        || g_str_has_prefix (process->env[i], "LISTEN_PID=")
+        || g_str_has_prefix (process->env[i], "LISTEN_FDNAMES="))
+      g_free (process->env[i]);
+    else
+      g_ptr_array_add (env, process->env[i]);
+  g_ptr_array_add (env, g_strdup_printf ("LISTEN_FDS=%d", n));
+  g_ptr_array_add (env, g_strdup ("LISTEN_PID=1"));
+  if (g_getenv ("LISTEN_FDNAMES") != NULL)
+    g_ptr_array_add (env, g_strdup_printf ("LISTEN_FDNAMES=%s", g_getenv ("LISTEN_FDNAMES")));
+  g_ptr_array_add (env, NULL);
+  g_free (process->env);
+  process->env = (char **) g_ptr_array_free (env, FALSE);
+}
+
 static Creation *
 creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GError **error)
 {
@@ -302,6 +341,8 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   g_autofree char *root_path = NULL;
   g_autoptr (ContainerState) st = NULL;
   gboolean rootless = FALSE;
+  int listen_fds = listen_fds_for_us ();
+  int passed_fds;
   int fifo;
 
   c->root_fd = -1;
@@ -312,8 +353,16 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   if (!id_validate (o->id, error) || !parse_rootless (g->rootless, &rootless, error))
     return NULL;
   /* Each passed fd must be the caller's: a hole would be filled by one of warren's own. */
-  if (!container_check_preserve_fds (o->preserve_fds, error))
+  if ((listen_fds == 0 || o->preserve_fds < 0)
+      && !container_check_preserve_fds (o->preserve_fds, error))
     return NULL;
+  passed_fds = listen_fds + MAX (o->preserve_fds, 0);
+  for (int fd = 3; listen_fds > 0 && fd < 3 + passed_fds; fd++)
+    if (fcntl (fd, F_GETFD) < 0)
+      return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                       "LISTEN_FDS=%d and --preserve-fds %d: fd %d is not open", listen_fds,
+                       o->preserve_fds, fd),
+             NULL;
   c->bundle = absolute_bundle (o->bundle, error);
   if (c->bundle == NULL)
     return NULL;
@@ -364,9 +413,9 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
     return wr_throw_errno (error, "open %s/%s", o->id, FIFO_NAME), NULL;
   c->config.fifo_fd = fifo;
   /* The init closes every fd above the passed ones while it waits, except this one. */
-  if (fifo < 3 + o->preserve_fds)
+  if (fifo < 3 + passed_fds)
     {
-      c->config.fifo_fd = fcntl (fifo, F_DUPFD_CLOEXEC, 3 + o->preserve_fds);
+      c->config.fifo_fd = fcntl (fifo, F_DUPFD_CLOEXEC, 3 + passed_fds);
       (void) close (fifo);
       if (c->config.fifo_fd < 0)
         return wr_throw_errno (error, "open %s/%s", o->id, FIFO_NAME), NULL;
@@ -381,7 +430,9 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
                                 || userns_setgroups_allowed (c->spec, rootless);
   c->config.no_pivot = o->no_pivot;
   c->config.no_new_keyring = o->no_new_keyring;
-  c->config.preserve_fds = o->preserve_fds;
+  c->config.preserve_fds = passed_fds;
+  if (listen_fds > 0 && c->spec->process != NULL)
+    set_listen_env (c->spec->process, listen_fds);
   c->config.state_fd = state_dir_fd (c->dir);
   c->config.runtime_hooks = run_runtime_hooks;
   c->config.hooks_data = c;

@@ -348,6 +348,33 @@ inits_are_created_containers() {
   assert_no_state c3
 }
 
+@test "LISTEN_FDS socket activation passes the fds meant for warren, ahead of --preserve-fds" {
+  set_args sh -c 'echo "fds=$LISTEN_FDS pid=$LISTEN_PID names=$LISTEN_FDNAMES"; ls /proc/self/fd | sort -n | tr "\n" " "; echo; cat <&3; cat <&4; cat <&5'
+  echo one >"$BATS_TEST_TMPDIR/f3"
+  echo two >"$BATS_TEST_TMPDIR/f4"
+  echo three >"$BATS_TEST_TMPDIR/f5"
+  # `exec` keeps bash's pid, so LISTEN_PID=$$ names warren, as systemd would.
+  run bash -c "exec 3<'$BATS_TEST_TMPDIR/f3' 4<'$BATS_TEST_TMPDIR/f4' 5<'$BATS_TEST_TMPDIR/f5' 7</; LISTEN_FDS=2 LISTEN_FDNAMES=a:b LISTEN_PID=\$\$ exec '$WARREN' --root '$STATE_ROOT' run --preserve-fds 1 c1"
+  assert_status 0
+  [ "${lines[0]}" = "fds=2 pid=1 names=a:b" ]
+  # 3 and 4 from LISTEN_FDS, 5 from --preserve-fds, 6 for ls; never 7.
+  [ "${lines[1]}" = "0 1 2 3 4 5 6 " ]
+  [ "${lines[2]}" = one ]
+  [ "${lines[3]}" = two ]
+  [ "${lines[4]}" = three ]
+  # LISTEN_PID of another process: nothing is passed and nothing is said.
+  set_args sh -c 'echo "fds=$LISTEN_FDS"; ls /proc/self/fd | sort -n | tr "\n" " "'
+  run bash -c "exec 3<'$BATS_TEST_TMPDIR/f3'; LISTEN_FDS=1 LISTEN_PID=1 exec '$WARREN' --root '$STATE_ROOT' run c2"
+  assert_status 0
+  [ "${lines[0]}" = "fds=" ]
+  [ "${lines[1]}" = "0 1 2 3 " ]
+  # Announced but not open: an error naming them, and nothing left.
+  run bash -c "exec 3<&- 4<&-; LISTEN_FDS=2 LISTEN_PID=\$\$ exec '$WARREN' --root '$STATE_ROOT' run c3"
+  assert_status 1
+  assert_output_contains "LISTEN_FDS=2 and --preserve-fds 0: fd 3 is not open"
+  assert_no_state c3
+}
+
 @test "a created container holds none of its caller's fds but stdio" {
   set_args true
   # The pipe stays with the caller: if the waiting init held it, the read would never end.

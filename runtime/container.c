@@ -117,6 +117,17 @@ check_supported (WarrenSpec *spec, gboolean rootless, const ContainerCreateOptio
   if (spec->process == NULL)
     return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
                      "config.json: process: required to create a container");
+  if (spec->has_intel_rdt)
+    {
+      struct statfs sfs;
+      /* RDTGROUP_SUPER_MAGIC: resctrl is where Intel RDT (and AMD's QoS) is configured. */
+      if (statfs ("/sys/fs/resctrl", &sfs) < 0 || sfs.f_type != 0x7655821)
+        return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
+                         "config.json: linux.intelRdt: this host has no resctrl file system "
+                         "at /sys/fs/resctrl (no Intel RDT, or it is not mounted)");
+      return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
+                       "config.json: linux.intelRdt: not supported yet by warren");
+    }
   if (spec->process->apparmor_profile != NULL && *spec->process->apparmor_profile != '\0')
     return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
                      "config.json: process.apparmorProfile: not supported yet by warren");

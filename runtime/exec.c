@@ -236,7 +236,8 @@ exec_child_setup (const ExecChild *x, char **out_exe, GError **error)
   else if (setsid () < 0)
     return wr_throw_errno (error, "setsid");
   umask (p->has_umask ? (mode_t) p->umask : 0022);
-  if (!process_set_rlimits (p, error) || !process_drop_bounding (p, error))
+  if (!process_set_rlimits (p, error) || !process_set_scheduler (p, error)
+      || !process_set_io_priority (p, error) || !process_drop_bounding (p, error))
     return FALSE;
   if (x->seccomp != NULL && !p->no_new_privileges && !exec_child_load_seccomp (x, error))
     return FALSE;

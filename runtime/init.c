@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -313,8 +314,13 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
   /* As runc: the config's umask, else 0022 whatever the caller had. */
   umask (process->has_umask ? (mode_t) process->umask : 0022);
   g_clear_fd (&pty_slave, NULL);
-  if (!process_set_rlimits (process, error) || !process_drop_bounding (process, error))
+  if (!process_set_rlimits (process, error) || !process_set_scheduler (process, error)
+      || !process_set_io_priority (process, error) || !process_drop_bounding (process, error))
     return FALSE;
+  /* The execution domain (uname -m says i686 under LINUX32); nothing of ours depends on it. */
+  if (spec->has_personality && personality (spec->personality) < 0)
+    return wr_throw_errno (error, "linux.personality: set %s",
+                           spec->personality == PER_LINUX32 ? "LINUX32" : "LINUX");
   /* 10a. Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still
    * have every capability, before the user switch (as runc). */
   if (config->seccomp != NULL && !process->no_new_privileges

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <string.h>
+#include <linux/ioprio.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -31,6 +32,52 @@ process_set_rlimits (const SpecProcess *process, GError **error)
         return wr_throw_errno (error, "process.rlimits[%u]: set %s to %" G_GUINT64_FORMAT
                                "/%" G_GUINT64_FORMAT, i, r->name, r->soft, r->hard);
     }
+  return TRUE;
+}
+
+/* sched_setattr(2)'s argument, as the kernel defines it (linux/sched/types.h clashes with
+ * the C library's sched.h). */
+struct sched_attr_v1
+{
+  guint32 size;
+  guint32 sched_policy;
+  guint64 sched_flags;
+  gint32 sched_nice;
+  guint32 sched_priority;
+  guint64 sched_runtime;
+  guint64 sched_deadline;
+  guint64 sched_period;
+  guint32 sched_util_min;
+  guint32 sched_util_max;
+};
+
+gboolean
+process_set_scheduler (const SpecProcess *process, GError **error)
+{
+  const SpecScheduler *s = process->scheduler;
+  struct sched_attr_v1 attr = { .size = sizeof attr };
+
+  if (s == NULL)
+    return TRUE;
+  attr.sched_policy = s->policy;
+  attr.sched_flags = s->flags;
+  attr.sched_nice = s->nice;
+  attr.sched_priority = s->priority;
+  attr.sched_runtime = s->runtime;
+  attr.sched_deadline = s->deadline;
+  attr.sched_period = s->period;
+  if (syscall (SYS_sched_setattr, 0, &attr, 0) < 0)
+    return wr_throw_errno (error, "process.scheduler: sched_setattr");
+  return TRUE;
+}
+
+gboolean
+process_set_io_priority (const SpecProcess *process, GError **error)
+{
+  if (!process->has_io_priority)
+    return TRUE;
+  if (syscall (SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, process->io_priority) < 0)
+    return wr_throw_errno (error, "process.ioPriority: ioprio_set");
   return TRUE;
 }
 

@@ -1,4 +1,4 @@
-/* process: the init's last steps before exec: rlimits, oom score, the user switch,
+/* process: the init's last steps before exec: rlimits, scheduler, I/O priority, oom score, the user switch,
  * capabilities (libcap), no_new_privs, cwd, and finding the executable in the container's
  * PATH. Mounts and namespaces are done by then (rootfs.c, init.c). */
 #pragma once
@@ -8,6 +8,10 @@
 #include "spec.h"
 
 gboolean process_set_rlimits (const SpecProcess *process, GError **error);
+/* process.scheduler (sched_setattr) and process.ioPriority (ioprio_set), set while the
+ * process still has its capabilities, as runc does; both are inherited by what it runs. */
+gboolean process_set_scheduler (const SpecProcess *process, GError **error);
+gboolean process_set_io_priority (const SpecProcess *process, GError **error);
 /* Written through the host's procfs fd, before the pivot. */
 gboolean process_set_oom_score_adj (const SpecProcess *process, int proc_fd, GError **error);
 /* Drop the bounding set to what the config lists (before the user switch: needs

@@ -2,6 +2,7 @@
 
 #include <sched.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -113,6 +114,7 @@ spec_process_free (SpecProcess *p)
   g_free (p->rlimits);
   g_free (p->apparmor_profile);
   g_free (p->selinux_label);
+  g_free (p->scheduler);
   g_free (p);
 }
 
@@ -363,7 +365,7 @@ parse_process (const WrJsonCursor *c, SpecProcess **out, GError **error)
         return FALSE;
     }
 
-  if (!parse_rlimits (c, p, error))
+  if (!parse_rlimits (c, p, error) || !spec_sched_parse (c, p, error))
     return FALSE;
 
   wr_json_member (c, "oomScoreAdj", &m);
@@ -786,6 +788,35 @@ parse_linux (const WrJsonCursor *root, WarrenSpec *spec, GError **error)
   wr_json_member (&linux, "seccomp", &f);
   if (wr_json_present (&f) && !spec_seccomp_parse (&f, &spec->seccomp, error))
     return FALSE;
+  wr_json_member (&linux, "personality", &f);
+  if (wr_json_present (&f))
+    {
+      g_autofree char *domain = NULL;
+      WrJsonCursor d;
+      guint n = 0;
+
+      if (!wr_json_expect_object (&f, error))
+        return FALSE;
+      wr_json_member (&f, "domain", &d);
+      if (!wr_json_present (&d))
+        return wr_json_fail (&d, error, "required");
+      if (!wr_json_get_string (&d, &domain, error))
+        return FALSE;
+      if (strcmp (domain, "LINUX") == 0)
+        spec->personality = PER_LINUX;
+      else if (strcmp (domain, "LINUX32") == 0)
+        spec->personality = PER_LINUX32;
+      else
+        return wr_json_fail (&d, error, "must be \"LINUX\" or \"LINUX32\", not \"%s\"", domain);
+      wr_json_member (&f, "flags", &d);
+      if (wr_json_present (&d) && !wr_json_array_length (&d, &n, error))
+        return FALSE;
+      if (n > 0)
+        return wr_json_fail (&d, error, "the runtime-spec defines no personality flags yet");
+      spec->has_personality = TRUE;
+    }
+  wr_json_member (&linux, "intelRdt", &f);
+  spec->has_intel_rdt = wr_json_present (&f);
   wr_json_member (&linux, "timeOffsets", &f);
   if (wr_json_present (&f))
     {

@@ -85,6 +85,17 @@ typedef struct
 
 typedef struct
 {
+  guint32 policy;     /* SCHED_* */
+  gint32 nice;
+  guint32 priority;
+  guint64 flags;      /* SCHED_FLAG_* */
+  guint64 runtime;    /* SCHED_DEADLINE, nanoseconds */
+  guint64 deadline;
+  guint64 period;
+} SpecScheduler;
+
+typedef struct
+{
   gboolean terminal;
   guint32 console_width;   /* consoleSize.width, 0 when absent */
   guint32 console_height;
@@ -105,6 +116,9 @@ typedef struct
   int oom_score_adj;
   char *apparmor_profile;  /* NULL when absent */
   char *selinux_label;     /* NULL when absent */
+  SpecScheduler *scheduler; /* NULL when absent */
+  gboolean has_io_priority;
+  int io_priority;         /* IOPRIO_PRIO_VALUE (class, priority) */
 } SpecProcess;
 
 typedef enum
@@ -229,6 +243,9 @@ typedef struct
   guint32 boottime_nanosecs;
 
   SpecSeccomp *seccomp;    /* NULL when absent */
+  gboolean has_personality;
+  unsigned long personality; /* PER_LINUX or PER_LINUX32 */
+  gboolean has_intel_rdt;  /* linux.intelRdt present */
 
   SpecHooks hooks;
 } WarrenSpec;
@@ -252,6 +269,9 @@ gboolean spec_hooks_parse_node (JsonNode *node, const char *file, SpecHooks *out
                                 GError **error);
 void spec_hooks_clear (SpecHooks *hooks);
 gboolean spec_hooks_any (const SpecHooks *hooks, SpecHookStage first, SpecHookStage last);
+/* process.scheduler and process.ioPriority (spec-sched.c), from the process object. */
+gboolean spec_sched_parse (const WrJsonCursor *process, SpecProcess *p, GError **error);
+
 /* linux.seccomp (spec-seccomp.c), from its cursor; or from a saved copy, `file` naming it. */
 gboolean spec_seccomp_parse (const WrJsonCursor *seccomp, SpecSeccomp **out, GError **error);
 SpecSeccomp *spec_seccomp_parse_node (JsonNode *node, const char *file, GError **error);

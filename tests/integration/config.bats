@@ -286,3 +286,46 @@ c['mounts'] = [m for m in c['mounts'] if m.get('type') != 'mqueue']"
   assert_output_contains "process.oomScoreAdj"
   assert_no_state c1
 }
+
+@test "process.scheduler, process.ioPriority and linux.personality apply to the process" {
+  update_config 'c["process"]["scheduler"] = {"policy": "SCHED_BATCH", "nice": 5}; c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_BE", "priority": 6}; c["linux"]["personality"] = {"domain": "LINUX32"}'
+  set_args sh -c 'awk "{print \"nice=\" \$19, \"policy=\" \$41}" /proc/self/stat; ionice -p $$; uname -m'
+  run warren run c1
+  assert_status 0
+  # SCHED_BATCH is policy 3.
+  [ "${lines[0]}" = "nice=5 policy=3" ]
+  [ "${lines[1]}" = "best-effort: prio 6" ]
+  [ "${lines[2]}" = "i686" ]
+  # exec gets the process's scheduler and I/O priority (the personality is the init's).
+  set_args sleep 100
+  detached run -d c2
+  run warren exec c2 sh -c 'awk "{print \"nice=\" \$19, \"policy=\" \$41}" /proc/self/stat; ionice -p $$'
+  assert_status 0
+  [ "${lines[0]}" = "nice=5 policy=3" ]
+  [ "${lines[1]}" = "best-effort: prio 6" ]
+}
+
+@test "bad scheduler, ioPriority, personality and intelRdt are refused by field" {
+  local cases=(
+    'c["process"]["scheduler"] = {"policy": "SCHED_ISO"}|config.json: process.scheduler.policy: unknown policy "SCHED_ISO" (Linux has no SCHED_ISO)'
+    'c["process"]["scheduler"] = {"policy": "SCHED_FIFO"}|config.json: process.scheduler.priority: required by SCHED_FIFO'
+    'c["process"]["scheduler"] = {"policy": "SCHED_OTHER", "nice": 20}|config.json: process.scheduler.nice: 20 is out of range'
+    'c["process"]["scheduler"] = {"policy": "SCHED_DEADLINE", "runtime": 10, "deadline": 5}|config.json: process.scheduler: SCHED_DEADLINE needs 0 < runtime <= deadline'
+    'c["process"]["scheduler"] = {"policy": "SCHED_BATCH", "flags": ["SCHED_FLAG_FAST"]}|config.json: process.scheduler.flags[0]: unknown flag "SCHED_FLAG_FAST"'
+    'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_NONE"}|config.json: process.ioPriority.class: unknown class "IOPRIO_CLASS_NONE"'
+    'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_BE", "priority": 8}|config.json: process.ioPriority.priority: 8 is out of range'
+    'c["linux"]["personality"] = {"domain": "LINUX64"}|config.json: linux.personality.domain: must be "LINUX" or "LINUX32"'
+    'c["linux"]["personality"] = {"domain": "LINUX", "flags": ["X"]}|config.json: linux.personality.flags: the runtime-spec defines no personality flags yet'
+    'c["linux"]["intelRdt"] = {"closID": "x"}|config.json: linux.intelRdt: '
+  )
+  local original case
+  original=$(cat "$BUNDLE/config.json")
+  for case in "${cases[@]}"; do
+    echo "$original" >"$BUNDLE/config.json"
+    update_config "${case%%|*}"
+    run warren run c1
+    assert_status 1
+    assert_output_contains "${case#*|}"
+    assert_no_state c1
+  done
+}

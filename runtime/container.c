@@ -23,6 +23,7 @@
 #include "id.h"
 #include "launch.h"
 #include "log.h"
+#include "lsm.h"
 #include "spec.h"
 #include "state.h"
 #include "terminal.h"
@@ -128,12 +129,10 @@ check_supported (WarrenSpec *spec, gboolean rootless, const ContainerCreateOptio
       return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
                        "config.json: linux.intelRdt: not supported yet by warren");
     }
-  if (spec->process->apparmor_profile != NULL && *spec->process->apparmor_profile != '\0')
-    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
-                     "config.json: process.apparmorProfile: not supported yet by warren");
-  if (spec->process->selinux_label != NULL && *spec->process->selinux_label != '\0')
-    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
-                     "config.json: process.selinuxLabel: not supported yet by warren");
+  if (!lsm_check (spec->process->apparmor_profile, "config.json: process.apparmorProfile",
+                  spec->process->selinux_label, "config.json: process.selinuxLabel", error)
+      || !lsm_check_mount_label (spec->mount_label, error))
+    return FALSE;
   if (!ns[SPEC_NS_MOUNT].enabled || ns[SPEC_NS_MOUNT].path != NULL)
     return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
                      "config.json: linux.namespaces: a new mount namespace is required");
@@ -213,8 +212,8 @@ check_supported (WarrenSpec *spec, gboolean rootless, const ContainerCreateOptio
   return TRUE;
 }
 
-static int
-open_host_proc (GError **error)
+int
+container_open_host_proc (GError **error)
 {
   g_autofd int fd = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   struct statfs sfs;
@@ -394,7 +393,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   c->config.rootfs_fd = open (c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (c->config.rootfs_fd < 0)
     return wr_throw_errno (error, "config.json: root.path: %s", c->rootfs), NULL;
-  c->config.proc_fd = open_host_proc (error);
+  c->config.proc_fd = container_open_host_proc (error);
   if (c->config.proc_fd < 0)
     return NULL;
   if (o->console_socket != NULL)

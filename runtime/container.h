@@ -48,6 +48,8 @@ void container_block_forwarded (sigset_t *old);
 
 /* --preserve-fds N: N >= 0 and fds 3..3+N-1 open (a hole would be filled by warren's own). */
 gboolean container_check_preserve_fds (int preserve_fds, GError **error);
+/* An O_PATH fd of the host's /proc, checked to be procfs. */
+int container_open_host_proc (GError **error);
 /* --pid-file, written atomically. */
 gboolean container_write_pid_file (const char *path, pid_t pid, GError **error);
 

@@ -20,6 +20,7 @@
 #include "process.h"
 #include "spec.h"
 #include "state.h"
+#include "lsm.h"
 #include "seccomp-filter.h"
 #include "sync.h"
 #include "terminal.h"
@@ -197,6 +198,7 @@ typedef struct
   int preserve_fds;
   int sync_fd;
   const SeccompFilter *seccomp; /* the container's filter; NULL without one */
+  int proc_fd;                  /* the host's /proc, for the LSM labels */
 } ExecChild;
 
 /* The same filter as the container's init, loaded at the same points (see init.c). */
@@ -249,7 +251,8 @@ exec_child_setup (const ExecChild *x, char **out_exe, GError **error)
     return FALSE;
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return wr_throw_errno (error, "no_new_privs");
-  if (!process_keep_only_passed_fds (x->preserve_fds, error))
+  if (!process_keep_only_passed_fds (x->preserve_fds, error)
+      || !lsm_set_exec_labels (p->apparmor_profile, p->selinux_label, x->proc_fd, error))
     return FALSE;
   return x->seccomp == NULL || !p->no_new_privileges || exec_child_load_seccomp (x, error);
 }
@@ -334,6 +337,7 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
   g_autofd int pty_master = -1;
   g_autofd int sync_fd = -1;
   g_autofd int listener = -1;
+  g_autofd int proc_fd = -1;
   g_autoptr (SpecSeccomp) seccomp = NULL;
   g_autoptr (SeccompFilter) filter = NULL;
   ExecChild x = { 0 };
@@ -344,10 +348,6 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
 
   if (!id_validate (o->id, error))
     return -1;
-  if (o->apparmor != NULL || o->process_label != NULL)
-    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED, "%s: not supported yet by warren",
-                     o->apparmor != NULL ? "--apparmor" : "--process-label"),
-           -1;
   if (!container_check_preserve_fds (o->preserve_fds, error))
     return -1;
 
@@ -367,6 +367,24 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
            -1;
   process = build_process (o, st, error);
   if (process == NULL)
+    return -1;
+  if (o->apparmor != NULL)
+    {
+      g_free (process->apparmor_profile);
+      process->apparmor_profile = g_strdup (o->apparmor);
+    }
+  if (o->process_label != NULL)
+    {
+      g_free (process->selinux_label);
+      process->selinux_label = g_strdup (o->process_label);
+    }
+  if (!lsm_check (process->apparmor_profile,
+                  o->apparmor != NULL ? "--apparmor" : "process.apparmorProfile",
+                  process->selinux_label,
+                  o->process_label != NULL ? "--process-label" : "process.selinuxLabel", error))
+    return -1;
+  x.proc_fd = proc_fd = container_open_host_proc (error);
+  if (proc_fd < 0)
     return -1;
   if (process->terminal && o->detach && o->console_socket == NULL)
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,

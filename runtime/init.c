@@ -20,6 +20,7 @@
 
 #include "devices.h"
 #include "hooks.h"
+#include "lsm.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp-filter.h"
@@ -335,6 +336,10 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
   if (process->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return wr_throw_errno (error, "process.noNewPrivileges");
   if (!process_keep_only_passed_fds (config->preserve_fds, error))
+    return FALSE;
+  /* 10b. AppArmor profile and SELinux label, for our execve (as runc, before the filter). */
+  if (!lsm_set_exec_labels (process->apparmor_profile, process->selinux_label, config->proc_fd,
+                            error))
     return FALSE;
   /* 10c. With no_new_privs, the filter goes on last, so it filters as little of our setup
    * as it can: after it come only the sync messages, the wait on exec.fifo, closing fds,

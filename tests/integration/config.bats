@@ -329,3 +329,45 @@ c['mounts'] = [m for m in c['mounts'] if m.get('type') != 'mqueue']"
     assert_no_state c1
   done
 }
+
+apparmor_enabled() { [ -e /sys/kernel/security/apparmor ] && grep -q Y /sys/module/apparmor/parameters/enabled 2>/dev/null; }
+selinux_enabled() { [ "$(stat -f -c %t /sys/fs/selinux 2>/dev/null)" = f97cff8c ]; }
+
+@test "an AppArmor profile is applied, or refused when AppArmor is off: never unconfined silently" {
+  update_config 'c["process"]["apparmorProfile"] = "unconfined"'
+  set_args cat /proc/self/attr/current
+  run warren run c1
+  if apparmor_enabled; then
+    assert_status 0
+    assert_output_contains "unconfined"
+    return
+  fi
+  assert_status 1
+  assert_output_contains 'config.json: process.apparmorProfile: AppArmor is not enabled on this host, so profile "unconfined" cannot be applied'
+  assert_no_state c1
+  update_config 'del c["process"]["apparmorProfile"]'
+  set_args sleep 100
+  detached run -d c2
+  run warren exec --apparmor unconfined c2 true
+  assert_status 1
+  assert_output_contains '--apparmor: AppArmor is not enabled on this host'
+}
+
+@test "an SELinux label is refused when SELinux is off, for the process, exec and mounts" {
+  selinux_enabled && skip "SELinux is enabled here; labels need a policy this suite does not have"
+  update_config 'c["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0:c1,c2"'
+  run warren run c1
+  assert_status 1
+  assert_output_contains 'config.json: process.selinuxLabel: SELinux is not enabled on this host, so label "system_u:system_r:container_t:s0:c1,c2" cannot be applied'
+  assert_no_state c1
+  update_config 'del c["process"]["selinuxLabel"]; c["linux"]["mountLabel"] = "system_u:object_r:container_file_t:s0"'
+  run warren run c1
+  assert_status 1
+  assert_output_contains 'config.json: linux.mountLabel: SELinux is not enabled on this host'
+  update_config 'del c["linux"]["mountLabel"]'
+  set_args sleep 100
+  detached run -d c2
+  run warren exec --process-label system_u:system_r:container_t:s0 c2 true
+  assert_status 1
+  assert_output_contains '--process-label: SELinux is not enabled on this host'
+}

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "exec-trampoline.h"
 #include "hooks.h"
 #include "id.h"
 #include "launch.h"
@@ -63,6 +64,7 @@ creation_free (Creation *c)
   g_clear_fd (&c->config.rootfs_fd, NULL);
   g_clear_fd (&c->config.fifo_fd, NULL);
   g_clear_fd (&c->config.proc_fd, NULL);
+  g_clear_fd (&c->config.trampoline_fd, NULL);
   g_clear_fd (&c->console_sock, NULL);
   g_clear_pointer (&c->dir, state_dir_free);
   g_clear_fd (&c->root_fd, NULL);
@@ -357,7 +359,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
 
   c->root_fd = -1;
   c->console_sock = -1;
-  c->config.rootfs_fd = c->config.fifo_fd = c->config.proc_fd = -1;
+  c->config.rootfs_fd = c->config.fifo_fd = c->config.proc_fd = c->config.trampoline_fd = -1;
   c->init = (LaunchedInit) LAUNCHED_INIT_INIT;
 
   if (!id_validate (o->id, error) || !parse_rootless (g->rootless, &rootless, error))
@@ -396,6 +398,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   c->config.proc_fd = container_open_host_proc (error);
   if (c->config.proc_fd < 0)
     return NULL;
+
   if (o->console_socket != NULL)
     {
       c->console_sock = terminal_console_socket_connect (o->console_socket, error);
@@ -430,6 +433,17 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
       if (c->config.fifo_fd < 0)
         return wr_throw_errno (error, "open %s/%s", o->id, FIFO_NAME), NULL;
     }
+  {
+    g_autoptr (GError) local = NULL;
+
+    /* Above the passed fds too: the init keeps it open while it waits for start. */
+    c->config.trampoline_fd = exec_trampoline_create (3 + passed_fds, &local);
+    if (local != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local));
+        return NULL;
+      }
+  }
 
   c->config.spec = c->spec;
   c->config.id = o->id;

@@ -20,6 +20,7 @@
 #include "process.h"
 #include "spec.h"
 #include "state.h"
+#include "exec-trampoline.h"
 #include "lsm.h"
 #include "seccomp-filter.h"
 #include "sync.h"
@@ -199,6 +200,7 @@ typedef struct
   int sync_fd;
   const SeccompFilter *seccomp; /* the container's filter; NULL without one */
   int proc_fd;                  /* the host's /proc, for the LSM labels */
+  int trampoline_fd;            /* see exec-trampoline.h; -1 for none */
 } ExecChild;
 
 /* The same filter as the container's init, loaded at the same points (see init.c). */
@@ -265,7 +267,7 @@ exec_child (const ExecChild *x)
 
   if (exec_child_setup (x, &exe, &error))
     {
-      execve (exe, x->process->args, x->process->env);
+      exec_trampoline_execve (x->trampoline_fd, exe, x->process->args, x->process->env);
       wr_throw_errno (&error, "exec %s", exe);
     }
   /* The sync socket is close-on-exec: reaching here, the parent still listens. */
@@ -338,6 +340,7 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
   g_autofd int sync_fd = -1;
   g_autofd int listener = -1;
   g_autofd int proc_fd = -1;
+  g_autofd int trampoline_fd = -1;
   g_autoptr (SpecSeccomp) seccomp = NULL;
   g_autoptr (SeccompFilter) filter = NULL;
   ExecChild x = { 0 };
@@ -383,9 +386,29 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
                   process->selinux_label,
                   o->process_label != NULL ? "--process-label" : "process.selinuxLabel", error))
     return -1;
-  x.proc_fd = proc_fd = container_open_host_proc (error);
+  proc_fd = container_open_host_proc (error);
   if (proc_fd < 0)
     return -1;
+  /* Out of the way of stdio (the pty goes there) and of the passed fds. */
+  if (proc_fd < 3 + o->preserve_fds)
+    {
+      int moved = fcntl (proc_fd, F_DUPFD_CLOEXEC, 3 + o->preserve_fds);
+      g_clear_fd (&proc_fd, NULL);
+      if (moved < 0)
+        return wr_throw_errno (error, "open /proc"), -1;
+      proc_fd = moved;
+    }
+  x.proc_fd = proc_fd;
+  {
+    g_autoptr (GError) local = NULL;
+
+    x.trampoline_fd = trampoline_fd = exec_trampoline_create (3 + o->preserve_fds, &local);
+    if (local != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local));
+        return -1;
+      }
+  }
   if (process->terminal && o->detach && o->console_socket == NULL)
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                      "--tty with --detach needs --console-socket to receive the pty"),

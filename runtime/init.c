@@ -19,6 +19,7 @@
 #include <linux/keyctl.h>
 
 #include "devices.h"
+#include "exec-trampoline.h"
 #include "hooks.h"
 #include "lsm.h"
 #include "process.h"
@@ -201,14 +202,25 @@ load_seccomp (const LaunchConfig *config, int sync_fd, GError **error)
 static void
 close_all_above_passed (const LaunchConfig *config)
 {
-  unsigned first = 3 + (unsigned) config->preserve_fds;
-  unsigned fifo = (unsigned) config->fifo_fd;
+  unsigned keep[2] = { (unsigned) config->fifo_fd, (unsigned) config->trampoline_fd };
+  unsigned next = 3 + (unsigned) config->preserve_fds;
 
-  /* The creator placed the FIFO above the passed fds. Nothing can fail usefully here: the
+  /* The creator placed the FIFO and the trampoline above the passed fds (the trampoline fd
+   * may be -1, which sorts last and is never reached). Nothing can fail usefully here: the
    * fds are close-on-exec already. */
-  if (fifo > first)
-    (void) syscall (SYS_close_range, first, fifo - 1, 0);
-  (void) syscall (SYS_close_range, fifo + 1, ~0U, 0);
+  if (keep[1] < keep[0])
+    {
+      unsigned t = keep[0];
+      keep[0] = keep[1];
+      keep[1] = t;
+    }
+  for (int i = 0; i < 2 && keep[i] != ~0U; i++)
+    {
+      if (keep[i] > next)
+        (void) syscall (SYS_close_range, next, keep[i] - 1, 0);
+      next = keep[i] + 1;
+    }
+  (void) syscall (SYS_close_range, next, ~0U, 0);
 }
 
 static gboolean
@@ -410,7 +422,9 @@ init_main (const LaunchConfig *config, int sync_fd)
         }
     }
 
-  execve (exe, config->spec->process->args, config->spec->process->env);
+  /* Through the sealed trampoline: from here on /proc/self/exe is never warren's binary. */
+  exec_trampoline_execve (config->trampoline_fd, exe, config->spec->process->args,
+                          config->spec->process->env);
   {
     /* Nobody waits on the sync socket any more; stderr is the container's. */
     g_autofree char *line = g_strdup_printf ("warren: exec %s: %s\n", exe, g_strerror (errno));

@@ -26,6 +26,7 @@ typedef struct
   int fifo_fd;    /* exec.fifo, O_RDWR: the init blocks reading it until `start` writes */
   int proc_fd;    /* the host's /proc, checked to be procfs */
   int state_fd;   /* the locked state dir; the init closes its copy at once */
+  int trampoline_fd; /* sealed memfd the init execs its process through; -1 for none */
   /* Set in the init cloned by the joiner: it is in the user namespace given by path, and
    * its other new namespaces came with its clone. */
   gboolean user_ns_entered;

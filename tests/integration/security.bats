@@ -33,6 +33,35 @@ load helpers
   wait_for_status c1 running
 }
 
+@test "CVE-2019-5736 class: /proc/self/exe at the process's execve is never warren" {
+  local sum
+  sum=$(sha256sum "$WARREN" | cut -d' ' -f1)
+  # Without the trampoline this would run the host's warren inside the container
+  # ("warren version ..."), whose file the container could then reopen for writing.
+  set_args /proc/self/exe --version
+  run warren run c1
+  assert_status 126
+  [[ "$output" != *"warren version"* ]]
+  assert_output_contains "the exec trampoline only runs a container's process for warren"
+  # The same through a "#!" line: the kernel resolves the interpreter during the execve.
+  printf '#!/proc/self/exe\n' >"$BUNDLE/rootfs/bin/evil"
+  chmod 755 "$BUNDLE/rootfs/bin/evil"
+  set_args /bin/evil --version
+  run warren run c2
+  assert_status 126
+  [[ "$output" != *"warren version"* ]]
+  # And for exec.
+  set_args sleep 100
+  detached run -d c3
+  run warren exec c3 /bin/evil --version
+  assert_status 126
+  [[ "$output" != *"warren version"* ]]
+  run warren exec c3 /proc/self/exe --help
+  assert_status 126
+  [[ "$output" != *"Usage"* ]]
+  [ "$(sha256sum "$WARREN" | cut -d' ' -f1)" = "$sum" ]
+}
+
 @test "SECURITY 42: an id starting with - is refused, also after --" {
   run warren create -- -x
   assert_status 1

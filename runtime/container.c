@@ -50,14 +50,24 @@ typedef struct
   char *pid_file_written;
   ContainerState *state; /* as written to state.json */
   SeccompFilter *seccomp;
+  int hooks_pid;         /* the init's pid once the create hooks began; 0 before */
+  gboolean committed;
 } Creation;
 
 static void
 creation_free (Creation *c)
 {
+  g_autofree char *poststop_state = NULL;
+
   if (c == NULL)
     return;
   launch_abort (&c->init); /* a no-op once committed: pid is cleared */
+  /* A create that failed once its hooks began continues the lifecycle at poststop, as
+   * the runtime-spec says for a failing createRuntime hook (and runc does in destroy):
+   * after everything is undone, as after a delete. */
+  if (!c->committed && c->hooks_pid > 0 && c->spec->hooks.stages[SPEC_HOOK_POSTSTOP].n > 0)
+    poststop_state = state_hook_json (c->spec->oci_version, c->config.id, "stopped",
+                                      c->hooks_pid, c->bundle, c->spec->annotations);
   g_clear_pointer (&c->state, container_state_free);
   if (c->pid_file_written != NULL)
     (void) unlink (c->pid_file_written); /* only a failed create gets here with a pid file */
@@ -68,6 +78,8 @@ creation_free (Creation *c)
   g_clear_fd (&c->console_sock, NULL);
   g_clear_pointer (&c->dir, state_dir_free);
   g_clear_fd (&c->root_fd, NULL);
+  if (poststop_state != NULL)
+    hooks_run_warn (&c->spec->hooks, SPEC_HOOK_POSTSTOP, poststop_state);
   g_clear_pointer (&c->spec, spec_free);
   g_clear_pointer (&c->seccomp, seccomp_filter_free);
   g_free (c->bundle);
@@ -289,6 +301,7 @@ run_runtime_hooks (pid_t pid, gpointer data, GError **error)
   g_autofree char *json = state_hook_json (c->spec->oci_version, c->config.id, "creating",
                                            (int) pid, c->bundle, c->spec->annotations);
 
+  c->hooks_pid = (int) pid;
   return hooks_run (&c->spec->hooks, SPEC_HOOK_PRESTART, json, error)
          && hooks_run (&c->spec->hooks, SPEC_HOOK_CREATE_RUNTIME, json, error);
 }
@@ -516,6 +529,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   if (!launch_commit (&c->init, error))
     return g_prefix_error (error, "create %s: ", o->id), NULL;
   /* From here on the container exists: nothing is undone when `c` is freed. */
+  c->committed = TRUE;
   state_dir_commit (c->dir);
   log_debug ("create %s: created, the init waits for start", o->id);
   c->init.pid = -1;

@@ -82,6 +82,28 @@ state_of() { # stage field
   done
 }
 
+@test "a create whose hooks failed runs poststop after undoing everything" {
+  local s out=$BATS_TEST_TMPDIR/hooks
+  for s in prestart createRuntime createContainer; do
+    rm -f "$out/poststop.json" "$out/gone"
+    update_config "c['hooks'] = {'$s': [{'path': '/bin/false'}], 'poststop': [{'path': '/bin/sh', 'args': ['sh', '-c', 'cat > $out/poststop.json; test -e $STATE_ROOT/c-$s || echo gone > $out/gone']}]}"
+    set_args true
+    run warren run "c-$s"
+    assert_status 1
+    assert_output_contains "hooks.$s[0]: /bin/false exited with status 1"
+    [ "$(state_of poststop status)" = stopped ]
+    [ "$(state_of poststop id)" = "c-$s" ]
+    [ "$(cat "$out/gone")" = gone ]
+    assert_no_state "c-$s"
+  done
+  # A create that fails before any hook ran has no lifecycle to finish.
+  rm -f "$out/poststop.json"
+  update_config "c['process']['cwd'] = 'relative'"
+  run warren run c-early
+  assert_status 1
+  [ ! -e "$out/poststop.json" ]
+}
+
 @test "a failing startContainer hook stops the container before its process runs" {
   update_config "c['hooks'] = {'startContainer': [{'path': '/bin/false'}]}; c['root']['readonly'] = False"
   set_args touch /ran

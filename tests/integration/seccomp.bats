@@ -254,3 +254,26 @@ refused() { # python edit, expected message fragment
   entries=("$STATE_ROOT"/.seccomp-cache/*)
   [ "${#entries[@]}" = 2 ]
 }
+
+@test "SECURITY 41: a MASKED_EQ rule on ioctl blocks TIOCSTI with and without bit 32; init and exec are filtered" {
+  cp "$TIOCSTI" "$BUNDLE/rootfs/bin/tiocsti"
+  # TIOCSTI is 0x5412. The kernel reads ioctl's request as 32 bits, so the rule masks the
+  # 64-bit argument to its low half. Without a tty the unfiltered call fails with ENOTTY (25).
+  seccomp "[{'names': ['ioctl'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 1, 'args': [{'index': 1, 'value': 4294967295, 'valueTwo': 21522, 'op': 'SCMP_CMP_MASKED_EQ'}]}]"
+  set_args sh -c 'tiocsti; grep "^Seccomp:" /proc/self/status'
+  run warren run c1
+  assert_status 0
+  assert_output_contains "plain=1 high=1"
+  assert_output_contains "Seccomp:	2"
+  set_args sleep 100
+  detached run -d c2
+  run warren exec c2 sh -c 'tiocsti; grep "^Seccomp:" /proc/self/status'
+  assert_status 0
+  assert_output_contains "plain=1 high=1"
+  assert_output_contains "Seccomp:	2"
+  # The rule matters: without it both reach the kernel (and fail for want of a tty).
+  update_config 'del c["linux"]["seccomp"]'
+  set_args tiocsti
+  run warren run c3
+  assert_output_contains "plain=25 high=25"
+}

@@ -33,7 +33,7 @@ load helpers
   wait_for_status c1 running
 }
 
-@test "CVE-2019-5736 class: /proc/self/exe at the process's execve is never warren" {
+@test "SECURITY 35 (CVE-2019-5736): /proc/self/exe at the process's execve is never warren" {
   local sum
   sum=$(sha256sum "$WARREN" | cut -d' ' -f1)
   # Without the trampoline this would run the host's warren inside the container
@@ -219,4 +219,44 @@ PY
     assert_no_state c1
   fi
   assert_no_state c1
+}
+
+@test "SECURITY 10: root.path through a symlink is resolved once; swapping the link later changes nothing" {
+  mv "$BUNDLE/rootfs" "$BUNDLE/real"
+  cp -a "$BUNDLE/real" "$BUNDLE/other"
+  echo real >"$BUNDLE/real/marker"
+  echo other >"$BUNDLE/other/marker"
+  ln -s real "$BUNDLE/rootlink"
+  update_config 'c["root"]["path"] = "rootlink"'
+  set_args sleep 100
+  run detached create c1
+  assert_status 0
+  ln -sfn other "$BUNDLE/rootlink"
+  run warren start c1
+  assert_status 0
+  run warren exec c1 cat /marker
+  assert_status 0
+  [ "$output" = real ]
+  # A new container follows the link as it is now.
+  set_args cat /marker
+  run warren run c2
+  [ "$output" = other ]
+}
+
+@test "SECURITY 20: with /dev/null deleted from an image without a /dev tmpfs, masks still mask" {
+  update_config 'c["mounts"] = [m for m in c["mounts"] if not m["destination"].startswith("/dev")]; c["linux"]["maskedPaths"] += ["/etc/secret", "/etc/secretdir"]'
+  rm -f "$BUNDLE/rootfs/dev/null"
+  echo "top secret" >"$BUNDLE/rootfs/etc/secret"
+  mkdir -p "$BUNDLE/rootfs/etc/secretdir"
+  echo "top secret" >"$BUNDLE/rootfs/etc/secretdir/hidden-entry"
+  # A masked file is /dev/null (writes are discarded, as in runc); a masked dir is read-only.
+  set_args sh -c 'cat /etc/secret; ls -A /etc/secretdir; echo x >/etc/secret; touch /etc/secretdir/new && echo CREATED; echo done'
+  run warren run c1
+  assert_status 0
+  [[ "$output" != *"top secret"* ]]
+  [[ "$output" != *hidden-entry* ]]
+  [[ "$output" != *CREATED* ]]
+  assert_output_contains done
+  [ "$(cat "$BUNDLE/rootfs/etc/secret")" = "top secret" ]
+  [ ! -e "$BUNDLE/rootfs/etc/secretdir/new" ]
 }

@@ -129,6 +129,21 @@ terminal_console_socket_connect (const char *path, GError **error)
     return wr_throw_errno (error, "--console-socket: socket"), -1;
   if (connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
     return wr_throw_errno (error, "--console-socket: connect %s", path), -1;
+  {
+    struct ucred peer;
+    socklen_t len = sizeof peer;
+
+    /* The master is the container's console: only a server of our own user (or root) may
+     * have it, whoever owns or can reach the socket file. */
+    if (getsockopt (sock, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0)
+      return wr_throw_errno (error, "--console-socket: who listens on %s", path), -1;
+    if (peer.uid != geteuid () && peer.uid != 0)
+      return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                       "--console-socket: %s is served by uid %u, not by this user (uid %u); "
+                       "the console is not sent to another user",
+                       path, (unsigned) peer.uid, (unsigned) geteuid ()),
+             -1;
+  }
   return g_steal_fd (&sock);
 }
 

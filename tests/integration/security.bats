@@ -260,3 +260,172 @@ PY
   [ "$(cat "$BUNDLE/rootfs/etc/secret")" = "top secret" ]
   [ ! -e "$BUNDLE/rootfs/etc/secretdir/new" ]
 }
+
+host_mounts() { awk '{print $5, $9}' /proc/self/mountinfo | sort; }
+
+@test "SECURITY 1: a rootfs /proc that is a symlink fails create, and no procfs lands anywhere" {
+  mkdir -p "$BATS_TEST_TMPDIR/outside" "$BUNDLE/rootfs/inside"
+  local before target
+  before=$(host_mounts)
+  for target in /inside ../inside "$BATS_TEST_TMPDIR/outside" ../../../../../../..; do
+    rm -rf "$BUNDLE/rootfs/proc"
+    ln -sfn "$target" "$BUNDLE/rootfs/proc"
+    set_args true
+    run warren run c1
+    assert_status 1
+    assert_output_contains "mounts[0]: /proc in the rootfs is a symlink; a proc mount needs a directory"
+    assert_no_state c1
+  done
+  [ -z "$(ls -A "$BATS_TEST_TMPDIR/outside")" ]
+  [ -z "$(ls -A "$BUNDLE/rootfs/inside")" ]
+  [ "$(host_mounts)" = "$before" ]
+}
+
+@test "SECURITY 2: a rootfs /sys that is a symlink never puts sysfs or a bind outside the rootfs" {
+  mkdir -p "$BATS_TEST_TMPDIR/outside"
+  local before target
+  before=$(host_mounts)
+  for target in "$BATS_TEST_TMPDIR/outside" ../../../../../../..; do
+    rm -rf "$BUNDLE/rootfs/sys"
+    ln -sfn "$target" "$BUNDLE/rootfs/sys"
+    set_args true
+    run warren run c1
+    if is_root; then
+      # sysfs: refused outright.
+      assert_status 1
+      assert_output_contains "/sys in the rootfs is a symlink"
+    fi
+    # Rootless /sys is a bind of the host's: the symlink is followed inside the rootfs.
+    assert_no_state c1
+    [ -z "$(ls -A "$BATS_TEST_TMPDIR/outside")" ]
+  done
+  [ "$(host_mounts)" = "$before" ]
+}
+
+@test "SECURITY 5: a file bind target that is a dangling symlink to a host path creates nothing there" {
+  echo config >"$BATS_TEST_TMPDIR/source"
+  rm -f "$BUNDLE/rootfs/etc/hostname"
+  ln -s "$BATS_TEST_TMPDIR/host-file" "$BUNDLE/rootfs/etc/hostname"
+  update_config "c['mounts'].append({'destination': '/etc/hostname', 'type': 'bind', 'source': '$BATS_TEST_TMPDIR/source', 'options': ['bind', 'ro']})"
+  set_args cat /etc/hostname
+  run warren run c1
+  [ ! -e "$BATS_TEST_TMPDIR/host-file" ]
+  if [ "$status" = 0 ]; then
+    [ "$output" = config ]
+    # Created inside the rootfs, where the link points when the rootfs is /.
+    [ -f "$BUNDLE/rootfs/$BATS_TEST_TMPDIR/host-file" ]
+  fi
+  [ "$(cat "$BATS_TEST_TMPDIR/source")" = config ]
+}
+
+@test "SECURITY 25: a console socket that is a file, missing, or another user's gets a clear error" {
+  update_config 'c["process"]["terminal"] = True'
+  set_args true
+  touch "$BATS_TEST_TMPDIR/file"
+  run warren run -d --console-socket "$BATS_TEST_TMPDIR/file" c1
+  assert_status 1
+  assert_output_contains "--console-socket: $BATS_TEST_TMPDIR/file is not a socket"
+  assert_no_state c1
+  run warren run -d --console-socket "$BATS_TEST_TMPDIR/missing" c1
+  assert_status 1
+  assert_output_contains "--console-socket: $BATS_TEST_TMPDIR/missing: No such file"
+  assert_no_state c1
+  if is_root; then
+    # Served by another user: the console is not handed over.
+    local dir sock
+    dir=$(mktemp -d /tmp/warren-other.XXXXXX)
+    chmod 0777 "$dir"
+    sock=$dir/other.sock
+    runuser -u nobody -- python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1)
+import os; os.chmod(sys.argv[1], 0o777)
+open(sys.argv[1] + ".ready", "w").close()
+s.settimeout(20)
+try:
+    c, _ = s.accept(); time.sleep(2)
+except Exception:
+    pass' "$sock" 3>&- &
+    local server=$!
+    for i in $(seq 1 100); do [ -e "$sock.ready" ] && break; sleep 0.05; done
+    run warren run -d --console-socket "$sock" c1
+    assert_status 1
+    assert_output_contains "is served by uid $(id -u nobody), not by this user"
+    assert_no_state c1
+    assert_no_process_in "$BUNDLE"
+    kill $server 2>/dev/null || true
+    wait $server 2>/dev/null || true
+    rm -rf "$dir"
+  fi
+}
+
+@test "SECURITY 39: exec -u takes UID[:GID] and refuses every other form" {
+  set_args sleep 100
+  detached run -d c1
+  local u
+  if is_root; then
+    for u in 0 1 1000 1000:1000 1:2; do
+      run warren exec -u "$u" c1 sh -c 'echo "$(id -u):$(id -g)"'
+      assert_status 0
+      case $u in
+      *:*) [ "$output" = "$u" ] ;;
+      *) [ "$output" = "$u:0" ] ;;
+      esac
+    done
+  else
+    run warren exec -u 0 c1 sh -c 'echo "$(id -u):$(id -g)"'
+    assert_status 0
+    [ "$output" = "0:0" ]
+  fi
+  for u in -1 4294967296 1: :1 1x name; do
+    run warren exec -u "$u" c1 true
+    assert_status 1
+    assert_output_contains "--user"
+  done
+}
+
+@test "SECURITY 49: --root that does not exist lists nothing; --root of another user is refused" {
+  run "$WARREN" --root "$BATS_TEST_TMPDIR/nowhere" list -q
+  assert_status 0
+  [ -z "$output" ]
+  [ ! -e "$BATS_TEST_TMPDIR/nowhere" ]
+  if is_root; then
+    mkdir "$BATS_TEST_TMPDIR/theirs"
+    chown nobody "$BATS_TEST_TMPDIR/theirs"
+    run "$WARREN" --root "$BATS_TEST_TMPDIR/theirs" list
+    assert_status 1
+    assert_output_contains "is owned by uid $(id -u nobody), not by the current user"
+    run "$WARREN" --root "$BATS_TEST_TMPDIR/theirs" run -b "$BUNDLE" c1
+    assert_status 1
+    [ -z "$(ls -A "$BATS_TEST_TMPDIR/theirs")" ]
+  fi
+}
+
+@test "SECURITY 54: a failing hook at every stage is named by index and leaves nothing" {
+  local s
+  for s in prestart createRuntime createContainer startContainer poststart; do
+    update_config "c['hooks'] = {'$s': [{'path': '/bin/true'}, {'path': '/bin/false'}]}"
+    set_args sleep 100
+    run warren run -d "c-$s"
+    case $s in
+    poststart)
+      # A warning: the container runs; delete leaves nothing either.
+      assert_output_contains "hooks.poststart[1]: /bin/false exited with status 1"
+      warren delete -f "c-$s"
+      ;;
+    startContainer)
+      # The container was started; its process never ran.
+      wait_for_status "c-$s" stopped || true
+      warren delete -f "c-$s"
+      ;;
+    *)
+      assert_status 1
+      assert_output_contains "hooks.$s[1]: /bin/false exited with status 1"
+      ;;
+    esac
+    assert_no_state "c-$s"
+    assert_no_process_in "$BUNDLE"
+  done
+  [ -z "$(ls -A "$STATE_ROOT" | grep -v '^\.')" ]
+}

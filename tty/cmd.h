@@ -14,7 +14,7 @@ typedef struct
   const GOptionEntry *options;
 } TtyCommand;
 
-extern const TtyCommand tty_cmd_recv, tty_cmd_socket;
+extern const TtyCommand tty_cmd_recv, tty_cmd_serve, tty_cmd_list, tty_cmd_attach, tty_cmd_socket;
 
 /* Parse argv with the command's options, then require min..max positional arguments. */
 gboolean tty_cmd_parse (const TtyCommand *cmd, int *argc, char ***argv, int min, int max,

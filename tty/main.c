@@ -9,8 +9,7 @@
 #include "wr-error.h"
 
 static const TtyCommand *const commands[] = {
-  &tty_cmd_recv,
-  &tty_cmd_socket,
+  &tty_cmd_recv, &tty_cmd_serve, &tty_cmd_list, &tty_cmd_attach, &tty_cmd_socket,
 };
 
 static const TtyCommand *

@@ -7,10 +7,16 @@
   fd SOCK PATH        an fd of PATH (opened read-only): not a pty master
   slave SOCK          the slave side of a pty: not a master
   two SOCK            two pty masters in one message
+  idle SOCK N MS      N connections that send nothing; prints how many the server closed
+                      within MS milliseconds
+  winsize SOCK NAME ROWS COLS   attach NAME and send a window size frame
 """
 import array
+import json
 import os
+import resource
 import socket
+import struct
 import sys
 import time
 import tty
@@ -92,6 +98,35 @@ def main():
         send_fds(s, [m1, m2], b"two")
         s.settimeout(5)
         print("closed" if s.recv(1) == b"" else "open", flush=True)
+    elif cmd == "idle":
+        n, ms = int(args[1]), int(args[2])
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, n + 64)), hard))
+        conns = [connect(args[0]) for _ in range(n)]
+        print("connected", n, flush=True)
+        deadline = time.monotonic() + ms / 1000.0
+        closed = 0
+        for c in conns:
+            c.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                if c.recv(1) == b"":
+                    closed += 1
+            except socket.timeout:
+                pass
+        print("closed", closed, flush=True)
+    elif cmd == "winsize":
+        s = connect(args[0])
+        req = {"op": "attach", "name": args[1], "rows": 0, "cols": 0}
+        s.sendall(json.dumps(req).encode() + b"\n")
+        s.sendall(b"w" + struct.pack(">HHH", 4, int(args[2]), int(args[3])))
+        s.settimeout(2)
+        data = b""
+        try:
+            while b"\n" not in data:
+                data += s.recv(4096)
+        except socket.timeout:
+            pass
+        print(data.split(b"\n")[0].decode(), flush=True)
     else:
         sys.exit("unknown command " + cmd)
 

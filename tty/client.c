@@ -49,9 +49,9 @@ tty_client_request (const char *socket_path, const char *request_line, JsonNode 
                          socket_path),
                -1;
       g_byte_array_append (in, buf, (guint)n);
-      if (in->len > TTY_PROTOCOL_MAX_LINE)
+      if (in->len > TTY_PROTOCOL_MAX_REPLY)
         return wr_throw (error, WARREN_ERROR_FAILED, "%s: reply longer than %d bytes", socket_path,
-                         TTY_PROTOCOL_MAX_LINE),
+                         TTY_PROTOCOL_MAX_REPLY),
                -1;
       newline = memchr (in->data, '\n', in->len);
     }

@@ -9,7 +9,10 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+/* A request line; a reply may be longer: a list of every session with names of up to 512
+ * escaped bytes. */
 #define TTY_PROTOCOL_MAX_LINE 65536
+#define TTY_PROTOCOL_MAX_REPLY (1024 * 1024)
 #define TTY_FRAME_HEADER 3
 #define TTY_FRAME_MAX 4096
 #define TTY_FRAME_DATA 'd'

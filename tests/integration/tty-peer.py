@@ -7,6 +7,7 @@
   fd SOCK PATH        an fd of PATH (opened read-only): not a pty master
   slave SOCK          the slave side of a pty: not a master
   two SOCK            two pty masters in one message
+  many SOCK N SECONDS  N consoles with long names (each escaped to 503 bytes), held SECONDS
   idle SOCK N MS      N connections that send nothing; prints how many the server closed
                       within MS milliseconds
   winsize SOCK NAME ROWS COLS   attach NAME and send a window size frame
@@ -98,6 +99,20 @@ def main():
         send_fds(s, [m1, m2], b"two")
         s.settimeout(5)
         print("closed" if s.recv(1) == b"" else "open", flush=True)
+    elif cmd == "many":
+        n, hold = int(args[1]), float(args[2])
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 3 * n + 64)), hard))
+        slaves = []
+        for i in range(n):
+            master, slave = os.openpty()
+            s = connect(args[0])
+            send_fds(s, [master], b"%03d" % i + b"\x01" * 127)
+            s.close()
+            os.close(master)
+            slaves.append(slave)
+        print("sent", n, flush=True)
+        time.sleep(hold)
     elif cmd == "idle":
         n, ms = int(args[1]), int(args[2])
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

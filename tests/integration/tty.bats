@@ -495,6 +495,22 @@ assert s["bytes"] == 1048576 and s["scrollback"] == 65536, s
   [ "$rss" -lt 16384 ]
 }
 
+@test "tty: at most 256 sessions run; list answers with all of them" {
+  serve
+  python3 "$PEER" many "$SOCK" 260 120 >"$BATS_TEST_TMPDIR/many.out" &
+  for i in $(seq 1 400); do grep -q "sent 260" "$BATS_TEST_TMPDIR/many.out" && break; sleep 0.05; done
+  serve_log_contains "refused a console: 256 sessions are running (the limit)"
+  # Each name is 3 digits and 125 escaped bytes: the reply is far above 64 KiB.
+  wtty list --socket "$SOCK" --format json >"$BATS_TEST_TMPDIR/list.json"
+  [ "$(stat -c %s "$BATS_TEST_TMPDIR/list.json")" -gt 131072 ]
+  python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert len(s) == 256, len(s)
+assert all(len(x["name"]) == 3 + 4 * 125 and x["state"] == "running" for x in s), s[0]
+' "$BATS_TEST_TMPDIR/list.json"
+}
+
 @test "tty: idle connections are closed after the timeout and do not stall others" {
   serve --idle-timeout 500
   python3 "$PEER" idle "$SOCK" 1000 5000 >"$BATS_TEST_TMPDIR/idle.out" &

@@ -316,6 +316,19 @@ assert all(x["state"] == "running" and x["clients"] == 0 and x["bytes"] > 0 for 
   wait_screen a from-runc-16
 }
 
+@test "tty: an exec console is a session of its own (NAME-2)" {
+  serve
+  run_console c1
+  wait_session c1 running
+  detached exec -d -t --console-socket "$SOCK" c1 sh
+  wait_session c1-2 running
+  pane a 80 24 "'$WARREN_TTY' attach --socket '$SOCK' c1-2"
+  keys a 'echo from-exec-$((8*8)); exit' Enter
+  wait_screen a from-exec-64
+  wait_session c1-2 exited
+  wait_session c1 running
+}
+
 @test "tty: attach relays, ctrl-p ctrl-q detaches and the container keeps running" {
   serve
   run_console c1

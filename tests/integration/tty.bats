@@ -189,6 +189,19 @@ cpu_ticks() { # pid: user + system clock ticks
   grep -q from-the-pty "$BATS_TEST_TMPDIR/recv.out"
 }
 
+@test "tty: recv closes idle connections after --idle-timeout and still takes a console" {
+  "$WARREN_TTY" recv --no-stdin --idle-timeout 300 --pid-file "$BATS_TEST_TMPDIR/recv.pid" \
+    "$SOCK" >"$BATS_TEST_TMPDIR/recv.out" 2>"$BATS_TEST_TMPDIR/recv.err" 3>&- &
+  local recv=$!
+  wait_for_file "$BATS_TEST_TMPDIR/recv.pid"
+  run python3 "$PEER" idle "$SOCK" 20 3000
+  assert_output_contains "closed 20"
+  grep -q "closed a connection that sent nothing for 300 ms" "$BATS_TEST_TMPDIR/recv.err"
+  python3 "$PEER" console "$SOCK" --name c1 --write "after-idle" --hold 0
+  wait $recv
+  grep -q after-idle "$BATS_TEST_TMPDIR/recv.out"
+}
+
 @test "tty: recv --mode null drains consoles and keeps accepting" {
   "$WARREN_TTY" recv --mode null --pid-file "$BATS_TEST_TMPDIR/recv.pid" "$SOCK" \
     >"$BATS_TEST_TMPDIR/recv.out" 2>"$BATS_TEST_TMPDIR/recv.err" 3>&- &

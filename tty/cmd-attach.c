@@ -33,7 +33,7 @@ run (int argc, char **argv, GError **error)
 
 const TtyCommand tty_cmd_attach = {
   "attach",
-  "[OPTION…] NAME",
+  "NAME",
   "Attach this terminal to a session: scrollback, then both ways until the detach keys.",
   run,
   entries,

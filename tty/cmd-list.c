@@ -70,6 +70,5 @@ run (int argc, char **argv, GError **error)
 }
 
 const TtyCommand tty_cmd_list = {
-  "list", "[OPTION…]", "List the server's sessions: name, state, attached clients, bytes.",
-  run,    entries,
+  "list", "", "List the server's sessions: name, state, attached clients, bytes.", run, entries,
 };

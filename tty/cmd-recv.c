@@ -40,9 +40,6 @@ run (int argc, char **argv, GError **error)
 }
 
 const TtyCommand tty_cmd_recv = {
-  "recv",
-  "[OPTION…] SOCKET",
-  "Receive one console on SOCKET and relay it to this terminal (runc's recvtty).",
-  run,
-  entries,
+  "recv", "SOCKET", "Receive one console on SOCKET and relay it to this terminal (runc's recvtty).",
+  run,    entries,
 };

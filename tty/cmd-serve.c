@@ -47,9 +47,6 @@ run (int argc, char **argv, GError **error)
 }
 
 const TtyCommand tty_cmd_serve = {
-  "serve",
-  "[OPTION…]",
-  "Hold consoles received on the socket as named sessions to list and attach to.",
-  run,
-  entries,
+  "serve", "",      "Hold consoles received on the socket as named sessions to list and attach to.",
+  run,     entries,
 };

@@ -31,6 +31,10 @@ tty_cmd_parse (const TtyCommand *cmd, int *argc, char ***argv, int min, int max,
       (*argc)--;
     }
   n = *argc - 1;
+  if (n > 0 && max == 0)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "%s: takes no arguments (got \"%s\"); see `warren-tty help %s`", cmd->name,
+                     (*argv)[1], cmd->name);
   if (n < min || n > max)
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                      "%s: expects %s (got %d argument%s); see `warren-tty help %s`", cmd->name,

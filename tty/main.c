@@ -48,6 +48,7 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  g_set_prgname ("warren-tty");
   /* A peer that goes away shows up as EPIPE on its own fd, never as a signal for all. */
   signal (SIGPIPE, SIG_IGN);
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)

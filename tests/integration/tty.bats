@@ -128,6 +128,16 @@ cpu_ticks() { # pid: user + system clock ticks
   run wtty attach --detach-keys ctrl-1 c1
   assert_status 1
   assert_output_contains 'ctrl- takes a-z'
+  run wtty serve extra
+  assert_status 1
+  assert_output_contains 'serve: takes no arguments (got "extra")'
+  run wtty recv
+  assert_status 1
+  assert_output_contains 'recv: expects SOCKET (got 0 arguments)'
+  run wtty help attach
+  assert_status 0
+  assert_output_contains "warren-tty [OPTION…] attach NAME"
+  assert_output_contains "--detach-keys=KEYS"
   run wtty list --socket "$BATS_TEST_TMPDIR/none.sock"
   assert_status 1
   assert_output_contains "connect $BATS_TEST_TMPDIR/none.sock"

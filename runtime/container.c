@@ -943,11 +943,23 @@ open_for_reading (int root_fd, const char *id, GError **error)
   g_autoptr (GError) local_error = NULL;
   StateDir *dir = state_dir_open (root_fd, id, TRUE, TRUE, &local_error);
 
-  if (dir == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)
-      && state_file_exists (root_fd, id))
+  struct stat st;
+
+  if (dir == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
     {
-      g_clear_error (&local_error);
-      dir = state_dir_open (root_fd, id, TRUE, FALSE, &local_error);
+      if (state_file_exists (root_fd, id))
+        {
+          g_clear_error (&local_error);
+          dir = state_dir_open (root_fd, id, TRUE, FALSE, &local_error);
+        }
+      /* Locked without a state.json is a create in progress, unless the directory is gone
+       * by now: a delete moves it away before it empties it. */
+      else if (fstatat (root_fd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+        {
+          g_clear_error (&local_error);
+          return wr_throw (error, WARREN_ERROR_NOT_FOUND, "container %s does not exist", id),
+                 NULL;
+        }
     }
   if (dir == NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -247,8 +248,22 @@ gboolean
 state_dir_remove (StateDir *dir, GError **error)
 {
   g_autofd int list_fd = openat (dir->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  g_autofree char *gone = NULL;
+  const char *name = dir->id;
+  guint32 suffix = 0;
   DIR *d;
   struct dirent *de;
+
+  /* First out of sight, in one step: a `state` or `list` racing us then finds no container
+   * rather than a half-removed one that looks like a create in progress. Hidden names are
+   * never container ids in listings; the fd (and our lock) stay with the directory. */
+  if (getrandom (&suffix, sizeof suffix, GRND_NONBLOCK) != sizeof suffix)
+    suffix = (guint32) g_get_monotonic_time ();
+  gone = g_strdup_printf (".gone.%d.%08x", (int) getpid (), suffix);
+  if (renameat (dir->root_fd, dir->id, dir->root_fd, gone) == 0)
+    name = gone;
+  else if (errno != ENOENT)
+    return wr_throw_errno (error, "remove state dir for %s", dir->id);
 
   if (list_fd < 0)
     return wr_throw_errno (error, "open state dir for %s", dir->id);
@@ -268,7 +283,7 @@ state_dir_remove (StateDir *dir, GError **error)
         }
     }
   closedir (d);
-  if (unlinkat (dir->root_fd, dir->id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+  if (unlinkat (dir->root_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return wr_throw_errno (error, "remove state dir for %s", dir->id);
   dir->committed = TRUE;
   return TRUE;

@@ -82,10 +82,18 @@ load helpers
   assert_no_state c1
 }
 
-@test "noNewPrivileges sets NoNewPrivs" {
+@test "SECURITY 40: noNewPrivileges sets NoNewPrivs, for the init and for every exec" {
   set_args grep NoNewPrivs /proc/self/status
   run warren run c1
   [[ "$output" == *"1" ]]
+  set_args sleep 100
+  detached run -d cx
+  run warren exec cx grep NoNewPrivs /proc/self/status
+  [[ "$output" == *"1" ]]
+  run warren exec cx sh -c 'grep NoNewPrivs /proc/self/status'
+  [[ "$output" == *"1" ]]
+  warren delete -f cx
+  set_args grep NoNewPrivs /proc/self/status
   update_config 'c["process"]["noNewPrivileges"] = False'
   run warren run c2
   [[ "$output" == *"0" ]]
@@ -143,7 +151,7 @@ PY
   [ "$(echo "$output" | grep -c 0000000000000000)" = 3 ]
 }
 
-@test "ambient capabilities that are not inheritable are refused with a warning" {
+@test "SECURITY 38: ambient capabilities that are not inheritable are refused with a warning" {
   update_config 'c["process"]["capabilities"]["ambient"] = ["CAP_KILL"]'
   set_args grep CapAmb /proc/self/status
   run warren run c1
@@ -174,7 +182,7 @@ PY
   [ "${lines[-1]}" = runc ]
 }
 
-@test "warren spec writes config.json and refuses to overwrite it" {
+@test "SECURITY 37: warren spec writes no inheritable caps, and refuses to overwrite config.json" {
   local dir=$BATS_TEST_TMPDIR/spec
   mkdir "$dir"
   run "$WARREN" spec --bundle "$dir"

@@ -73,7 +73,7 @@ start_box() {
   done
 }
 
-@test "exec --cap adds to bounding, effective and permitted only" {
+@test "SECURITY 36: exec --cap adds to bounding, effective and permitted only" {
   start_box
   run warren exec --cap CAP_SYS_PTRACE c1 grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb)' /proc/self/status
   assert_status 0
@@ -113,14 +113,14 @@ JSON
   assert_output_contains "container nosuch does not exist"
 }
 
-@test "the exec'd process leads its own session" {
+@test "SECURITY 28: the exec'd process leads its own session" {
   start_box
   run warren exec c1 sh -c 'echo $$; cut -d" " -f6 /proc/$$/stat'
   assert_status 0
   [ "${lines[0]}" = "${lines[1]}" ]
 }
 
-@test "masked and read-only paths hold for exec too" {
+@test "SECURITY 17: masked and read-only paths hold for exec too" {
   start_box
   run warren exec c1 sh -c 'wc -c < /proc/timer_list; echo 1 > /proc/sys/kernel/ns_last_pid'
   [ "$status" != 0 ]

@@ -134,7 +134,7 @@ c["linux"]["namespaces"] += [{"type": t} for t in ("pid", "network", "ipc", "uts
   [ "$output" = lo ]
 }
 
-@test "mount destinations resolve inside the rootfs, whatever its symlinks say" {
+@test "SECURITY 3, 4: mount destinations resolve inside the rootfs, whatever its symlinks say" {
   mkdir "$BATS_TEST_TMPDIR/outside"
   ln -s "$BATS_TEST_TMPDIR/outside" "$BUNDLE/rootfs/abs"
   ln -s ../../../../../../../.. "$BUNDLE/rootfs/up"

@@ -429,3 +429,36 @@ except Exception:
   done
   [ -z "$(ls -A "$STATE_ROOT" | grep -v '^\.')" ]
 }
+
+@test "SECURITY 44: delete racing start, kill and state always gives a defined result" {
+  set_args sleep 100
+  local i out=$BATS_TEST_TMPDIR/race
+  mkdir -p "$out"
+  for i in $(seq 1 15); do
+    run detached create "r$i"
+    assert_status 0
+    "$WARREN" --root "$STATE_ROOT" start "r$i" >"$out/start.$i" 2>&1 &
+    "$WARREN" --root "$STATE_ROOT" kill "r$i" KILL >"$out/kill.$i" 2>&1 &
+    "$WARREN" --root "$STATE_ROOT" delete -f "r$i" >"$out/delete.$i" 2>&1 &
+    "$WARREN" --root "$STATE_ROOT" state "r$i" >"$out/state.$i.a" 2>&1 &
+    "$WARREN" --root "$STATE_ROOT" state "r$i" >"$out/state.$i.b" 2>&1 &
+    wait
+    "$WARREN" --root "$STATE_ROOT" delete -f "r$i" >/dev/null 2>&1 || true
+    assert_no_state "r$i"
+  done
+  assert_no_process_in "$BUNDLE"
+  # Every state was either a whole, valid state or a clear "does not exist".
+  python3 - "$out" <<'PY'
+import glob, json, sys
+for f in glob.glob(sys.argv[1] + "/state.*"):
+    text = open(f).read()
+    if "does not exist" in text:
+        continue
+    s = json.loads(text)
+    assert s["status"] in ("created", "running", "stopped"), (f, s)
+    assert s["id"].startswith("r"), (f, s)
+for f in glob.glob(sys.argv[1] + "/*.*"):
+    text = open(f).read()
+    assert "Segmentation" not in text and "assert" not in text.lower(), (f, text)
+PY
+}

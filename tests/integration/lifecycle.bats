@@ -383,10 +383,11 @@ inits_are_created_containers() {
   [ "$output" = closed ]
   local pid
   pid=$(state_field c1 pid)
-  # stdio and exec.fifo, nothing else.
-  run sh -c "ls /proc/$pid/fd | sort -n"
-  [ "${#lines[@]}" = 4 ]
-  [[ "$(readlink "/proc/$pid/fd/${lines[3]}")" == */c1/exec.fifo ]]
+  # stdio, exec.fifo and the sealed exec trampoline, nothing else.
+  run sh -c "for fd in \$(ls /proc/$pid/fd | sort -n); do readlink /proc/$pid/fd/\$fd; done"
+  [ "${#lines[@]}" = 5 ]
+  [[ "${lines[3]}" == */c1/exec.fifo ]]
+  [[ "${lines[4]}" == "/memfd:warren-exec (deleted)" ]]
 }
 
 @test "help, --version and unknown commands" {

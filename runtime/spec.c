@@ -439,6 +439,35 @@ parse_mount_options (const WrJsonCursor *c, SpecMount *m, GError **error)
   return TRUE;
 }
 
+/* What may be mounted on or under /proc: procfs itself, and the files that lxcfs-style
+ * tools replace (runc's list). Anything else could cover the procfs files a runtime or a
+ * security module relies on (runc CVE-2019-16884, CVE-2019-19921). */
+static gboolean
+check_proc_target (const WrJsonCursor *destination, const SpecMount *m, GError **error)
+{
+  static const char *const allowed[] = {
+    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",  "/proc/stat",
+    "/proc/swaps",   "/proc/uptime",    "/proc/loadavg",  "/proc/slabinfo",
+    "/proc/net/dev", "/proc/sys/kernel/ns_last_pid", NULL,
+  };
+  g_autofree char *dest = g_strdup (m->destination);
+  gboolean is_proc = m->type != NULL && strcmp (m->type, "proc") == 0;
+  gsize len = strlen (dest);
+
+  while (len > 1 && dest[len - 1] == '/')
+    dest[--len] = '\0';
+  if (strcmp (dest, "/proc") == 0 && !is_proc)
+    return wr_json_fail (destination, error, "only a proc mount may go on /proc, not %s",
+                         m->bind ? "a bind" : m->type);
+  if (g_str_has_prefix (dest, "/proc/") && !is_proc
+      && !g_strv_contains (allowed, dest))
+    return wr_json_fail (destination, error,
+                         "%s is under /proc: only procfs or the files lxcfs replaces "
+                         "(/proc/cpuinfo, /proc/meminfo, ...) may be mounted there",
+                         m->destination);
+  return TRUE;
+}
+
 static gboolean
 parse_mounts (const WrJsonCursor *root, WarrenSpec *spec, GError **error)
 {
@@ -485,6 +514,9 @@ parse_mounts (const WrJsonCursor *root, WarrenSpec *spec, GError **error)
           wr_json_member (&el, "type", &f);
           return wr_json_fail (&f, error, "required unless the mount is a bind mount");
         }
+      wr_json_member (&el, "destination", &f);
+      if (!check_proc_target (&f, m, error))
+        return FALSE;
     }
   return TRUE;
 }

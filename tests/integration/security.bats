@@ -243,7 +243,7 @@ PY
   [ "$output" = other ]
 }
 
-@test "SECURITY 20: with /dev/null deleted from an image without a /dev tmpfs, masks still mask" {
+@test "SECURITY 20, 21: with /dev/null deleted from an image without a /dev tmpfs, masks still mask" {
   update_config 'c["mounts"] = [m for m in c["mounts"] if not m["destination"].startswith("/dev")]; c["linux"]["maskedPaths"] += ["/etc/secret", "/etc/secretdir"]'
   rm -f "$BUNDLE/rootfs/dev/null"
   echo "top secret" >"$BUNDLE/rootfs/etc/secret"
@@ -461,4 +461,111 @@ for f in glob.glob(sys.argv[1] + "/*.*"):
     text = open(f).read()
     assert "Segmentation" not in text and "assert" not in text.lower(), (f, text)
 PY
+}
+
+@test "SECURITY 13: nothing but procfs (or lxcfs-style files) may be mounted on or under /proc" {
+  local before
+  before=$(host_mounts)
+  refuse_mount() { # python dict of the mount, expected text
+    cp "$BUNDLE/config.json.orig" "$BUNDLE/config.json"
+    update_config "c['mounts'].append($1)"
+    run warren run c1
+    assert_status 1
+    assert_output_contains "$2"
+    assert_no_state c1
+  }
+  set_args cat /proc/cpuinfo
+  cp "$BUNDLE/config.json" "$BUNDLE/config.json.orig"
+  refuse_mount "{'destination': '/proc', 'type': 'tmpfs', 'source': 'tmpfs'}" \
+    "destination: only a proc mount may go on /proc, not tmpfs"
+  refuse_mount "{'destination': '/proc/', 'type': 'bind', 'source': '$BATS_TEST_TMPDIR', 'options': ['rbind']}" \
+    "destination: only a proc mount may go on /proc, not a bind"
+  refuse_mount "{'destination': '/proc/self/attr', 'type': 'tmpfs', 'source': 'tmpfs'}" \
+    "/proc/self/attr is under /proc: only procfs or the files lxcfs replaces"
+  refuse_mount "{'destination': '/proc/sys', 'type': 'bind', 'source': '/proc/sys/kernel', 'options': ['bind']}" \
+    "/proc/sys is under /proc"
+  # What lxcfs does stays possible.
+  echo "fake cpuinfo" >"$BATS_TEST_TMPDIR/cpuinfo"
+  cp "$BUNDLE/config.json.orig" "$BUNDLE/config.json"
+  update_config "c['mounts'].append({'destination': '/proc/cpuinfo', 'type': 'bind', 'source': '$BATS_TEST_TMPDIR/cpuinfo', 'options': ['bind', 'ro']})"
+  run warren run c2
+  assert_status 0
+  [ "$output" = "fake cpuinfo" ]
+  [ "$(host_mounts)" = "$before" ]
+}
+
+@test "SECURITY 15: a sysctl goes to its own file whatever the config mounts over /proc/sys" {
+  requires root
+  local core
+  core=$(cat /proc/sys/kernel/core_pattern)
+  update_config "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}; c['mounts'].append({'destination': '/proc/sys/net/ipv4/ip_forward', 'type': 'bind', 'source': '/proc/sys/kernel/core_pattern', 'options': ['bind']})"
+  set_args cat /proc/sys/net/ipv4/ip_forward
+  run warren run c1
+  assert_status 1
+  assert_output_contains "/proc/sys/net/ipv4/ip_forward is under /proc"
+  # Without the over-mount the value lands where it should, in the container's netns.
+  update_config "c['mounts'] = [m for m in c['mounts'] if m['destination'] != '/proc/sys/net/ipv4/ip_forward']"
+  run warren run c2
+  assert_status 0
+  [ "$output" = 1 ]
+  [ "$(cat /proc/sys/kernel/core_pattern)" = "$core" ]
+}
+
+@test "SECURITY 31: exec --cwd through a symlink the container planted stays in the container" {
+  update_config 'c["root"]["readonly"] = False'
+  set_args sleep 100
+  detached run -d c1
+  warren exec c1 sh -c 'ln -s /proc/self/fd/3 /x; ln -s /proc/1/cwd /y; ln -s ../../../../.. /z'
+  local d
+  for d in /x /y; do
+    run warren exec --cwd "$d" c1 pwd
+    [ "$status" != 0 ] || [[ "$output" != "$BATS_TEST_TMPDIR"* ]]
+  done
+  # A plain symlink going up resolves inside the container's root.
+  run warren exec --cwd /z c1 sh -c 'pwd; ls /proc/self/cwd/ | grep -c "^bin$"'
+  assert_status 0
+  [ "${lines[1]}" = 1 ]
+  [ -z "$(ls -A "$BATS_TEST_TMPDIR" | grep -v -e bundle -e state -e detached.out)" ]
+}
+
+@test "SECURITY 18: rootless, every cgroup mount in the container is read-only" {
+  requires rootless
+  local ns
+  for ns in without with; do
+    [ "$ns" = with ] && update_config 'c["linux"]["namespaces"].append({"type": "cgroup"})'
+    set_args sh -c 'grep cgroup /proc/mounts; echo 0 > /sys/fs/cgroup/cgroup.procs 2>&1 || echo refused'
+    run warren run "c-$ns"
+    assert_status 0
+    assert_output_contains refused
+    local line n=0
+    while read -r line; do
+      case $line in
+      *" cgroup"*)
+        n=$((n + 1))
+        [[ " $(echo "$line" | cut -d' ' -f4 | tr , ' ') " == *" ro "* ]] || {
+          echo "not read-only: $line" >&2
+          return 1
+        }
+        ;;
+      esac
+    done <<<"$output"
+    [ "$n" -gt 0 ]
+  done
+}
+
+@test "SECURITY 22: an image /dev/null that links to a host file changes no owner or mode" {
+  local marker=$BATS_TEST_TMPDIR/marker
+  echo keep >"$marker"
+  chmod 0640 "$marker"
+  local before
+  before=$(stat -c '%u:%g %a' "$marker")
+  update_config 'c["mounts"] = [m for m in c["mounts"] if not m["destination"].startswith("/dev")]; c["root"]["readonly"] = False'
+  is_root && update_config 'c["process"]["user"] = {"uid": 1000, "gid": 1000}'
+  rm -f "$BUNDLE/rootfs/dev/null"
+  ln -s "$marker" "$BUNDLE/rootfs/dev/null"
+  set_args sh -c 'echo x >/dev/null; true'
+  run warren run c1
+  [ "$(stat -c '%u:%g %a' "$marker")" = "$before" ]
+  [ "$(cat "$marker")" = keep ]
+  [ "$(stat -c '%U:%G %a %t:%T' /dev/null)" = "root:root 666 1:3" ]
 }

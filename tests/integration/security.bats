@@ -569,3 +569,45 @@ PY
   [ "$(cat "$marker")" = keep ]
   [ "$(stat -c '%U:%G %a %t:%T' /dev/null)" = "root:root 666 1:3" ]
 }
+
+@test "SECURITY 6: a mount target swapped with a symlink during create never lands outside" {
+  [ "$(uname -m)" = x86_64 ] || skip "the swapper calls renameat2 by its x86_64 number"
+  local shared=$BATS_TEST_TMPDIR/shared outside=$BATS_TEST_TMPDIR/outside
+  mkdir -p "$shared/a" "$outside"
+  ln -s "$outside" "$shared/b"
+  chmod -R a+rwX "$shared" "$outside"
+  update_config "c['mounts'] += [{'destination': '/vol', 'type': 'bind', 'source': '$shared', 'options': ['rbind']}, {'destination': '/vol/a/m', 'type': 'tmpfs', 'source': 'tmpfs'}]"
+  set_args true
+  local before
+  before=$(host_mounts)
+  # Swap a (a dir) and b (a symlink out of the rootfs) as fast as possible.
+  python3 - "$shared" "$BATS_TEST_TMPDIR/swaps" 3>&- <<'PY' &
+import ctypes, os, signal, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+a, b = (os.path.join(sys.argv[1], n).encode() for n in ("a", "b"))
+AT_FDCWD, RENAME_EXCHANGE, SYS_renameat2 = -100, 2, 316
+swaps = 0
+def done(*_):
+    open(sys.argv[2], "w").write(str(swaps))
+    sys.exit(0)
+signal.signal(signal.SIGTERM, done)
+end = time.time() + 60
+while time.time() < end:
+    if libc.syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0:
+        swaps += 1
+done()
+PY
+  local swapper=$! i ok=0
+  for i in $(seq 1 60); do
+    if "$WARREN" --root "$STATE_ROOT" run "s$i" >/dev/null 2>&1; then ok=$((ok + 1)); fi
+    assert_no_state "s$i"
+  done
+  kill $swapper
+  wait $swapper || true
+  # The race really ran: thousands of swaps during the creates.
+  [ "$(cat "$BATS_TEST_TMPDIR/swaps")" -gt 1000 ]
+  # Whatever the timing, nothing was created or mounted outside the rootfs.
+  [ -z "$(ls -A "$outside")" ]
+  [ "$(host_mounts)" = "$before" ]
+  assert_no_process_in "$BUNDLE"
+}

@@ -13,7 +13,7 @@ load helpers
   assert_no_state c1
 }
 
-@test "the pty master goes to the console socket with the id as payload" {
+@test "SECURITY 27: the pty master goes to the console socket with the id as payload, and no fd stays" {
   update_config 'c["process"]["terminal"] = True'
   set_args sh -c 'echo hello-from-console; sleep 100'
   local sock=$BATS_TEST_TMPDIR/console.sock
@@ -53,4 +53,39 @@ PY
   run ls -l "/proc/$pid/fd"
   [[ "$output" != *console.sock* ]]
   [[ "$output" != *ptmx* ]]
+  [[ "$output" != *"$BUNDLE"* ]]
+  [ "$(ls "/proc/$pid/fd" | wc -l)" = 3 ]
+}
+
+@test "SECURITY 11: a FIFO planted at /dev/console never blocks create, and the console is a pty" {
+  update_config 'c["process"]["terminal"] = True; c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/dev"]; c["root"]["readonly"] = False'
+  set_args sh -c 'stat -c "%F %t" /dev/console; sleep 100'
+  rm -f "$BUNDLE/rootfs/dev/console"
+  mkfifo "$BUNDLE/rootfs/dev/console"
+  local sock=$BATS_TEST_TMPDIR/console.sock
+  python3 - "$sock" >"$BATS_TEST_TMPDIR/recv.out" 2>&1 3>&- <<'PY' &
+import array, os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(30)
+s.bind(sys.argv[1]); s.listen(1)
+open(sys.argv[1] + ".ready", "w").close()
+c, _ = s.accept()
+fds = array.array("i")
+msg, anc, flags, _ = c.recvmsg(4096, socket.CMSG_LEN(4 * fds.itemsize))
+for level, kind, data in anc:
+    fds.frombytes(data[:len(data) - (len(data) % fds.itemsize)])
+buf = b""
+while b"\n" not in buf:
+    buf += os.read(fds[0], 4096)
+print(buf.decode().strip())
+PY
+  local recv=$!
+  for i in $(seq 1 100); do [ -e "$sock.ready" ] && break; sleep 0.05; done
+  SECONDS=0
+  run timeout 20 "$WARREN" --root "$STATE_ROOT" run -d --console-socket "$sock" c1
+  assert_status 0
+  [ "$SECONDS" -lt 15 ]
+  wait $recv
+  # A character device of major 136 (0x88): a pty from the container's devpts.
+  grep -q "character special file 88" "$BATS_TEST_TMPDIR/recv.out"
 }

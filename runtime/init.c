@@ -377,7 +377,7 @@ init_main (const LaunchConfig *config, int sync_fd)
       (void) sync_send (sync_fd, SYNC_ERROR, 0, error->message, NULL);
       _exit (1);
     }
-  /* 10b. Until execve this process is warren's image (no re-exec): a process that `exec`
+  /* 10d. Until execve this process is warren's image (no re-exec): a process that `exec`
    * puts in a created container must not reach it through /proc/1/exe, mem or fd
    * (CVE-2019-5736 class). Non-dumpable, /proc/1 is only for CAP_SYS_PTRACE over our
    * mm's user namespace; execve of the container's program makes it dumpable again.

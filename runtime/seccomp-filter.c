@@ -20,6 +20,7 @@
 #include "wr-error.h"
 #include "wr-fd.h"
 #include "wr-glib-compat.h"
+#include "wr-path.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
@@ -197,7 +198,8 @@ static gboolean
 cache_read (int root_fd, const char *key, struct sock_fprog *out)
 {
   g_autofree char *path = g_strdup_printf (CACHE_DIR "/%s", key);
-  g_autofd int fd = openat (root_fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  g_autofd int fd = wr_openat2 (root_fd, path, O_RDONLY | O_CLOEXEC,
+                                RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
   g_autofree struct sock_filter *insns = NULL;
   struct stat st;
 

@@ -206,7 +206,7 @@ gboolean
 wr_json_get_strv (const WrJsonCursor *cursor, char ***out, GError **error)
 {
   g_autoptr (GPtrArray) items = NULL;
-  guint n;
+  guint n = 0;
 
   if (!wr_json_array_length (cursor, &n, error))
     return FALSE;

@@ -463,6 +463,8 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   c->config.bundle = c->bundle;
   c->config.rootfs_path = c->rootfs;
   c->config.rootless = rootless;
+  /* Through the magic link: the file this process runs, wherever it lives. */
+  c->config.binary_writable = access ("/proc/self/exe", W_OK) == 0;
   c->config.setgroups_allowed = !c->spec->namespaces[SPEC_NS_USER].enabled
                                 || userns_setgroups_allowed (c->spec, rootless);
   c->config.no_pivot = o->no_pivot;

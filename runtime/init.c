@@ -382,10 +382,11 @@ init_main (const LaunchConfig *config, int sync_fd)
    * (CVE-2019-5736 class). Non-dumpable, /proc/1 is only for CAP_SYS_PTRACE over our
    * mm's user namespace; execve of the container's program makes it dumpable again.
    * Only now: a non-dumpable process's /proc files belong to the host's root, which would
-   * stop the rootless steps above that write /proc/self. And only as root: our mm belongs to
-   * the host's user namespace, so a rootless owner could no longer read /proc/<init>/ns
-   * either; rootless, the container cannot write a root-owned binary anyway. */
-  if (!config->rootless && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+   * stop the rootless steps above that write /proc/self. Rootless, only when the caller can
+   * write warren's binary (a copy in ~/bin): our mm belongs to the host's user namespace, so
+   * the owner could no longer read /proc/<init>/ns and `exec` into the created container
+   * fails; with a root-owned binary the container could not write it anyway. */
+  if ((!config->rootless || config->binary_writable) && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     {
       (void) sync_send (sync_fd, SYNC_ERROR, 0, "prctl(PR_SET_DUMPABLE): failed", NULL);
       _exit (1);

@@ -16,6 +16,7 @@ typedef struct
   const char *bundle;      /* absolute */
   const char *rootfs_path; /* absolute, symlinks resolved */
   gboolean rootless;       /* the caller is not root: maps need newuidmap unless own-id only */
+  gboolean binary_writable; /* the caller may write warren's own binary (e.g. ~/bin/warren) */
   gboolean setgroups_allowed; /* decided by the parent: the init's own ids differ inside */
   gboolean no_pivot;
   gboolean no_new_keyring;

@@ -611,3 +611,26 @@ PY
   [ "$(host_mounts)" = "$before" ]
   assert_no_process_in "$BUNDLE"
 }
+
+@test "SECURITY 35: rootless with a warren binary the user owns, nothing in the container reaches it" {
+  requires rootless
+  local mine=$BATS_TEST_TMPDIR/bin/warren sum
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  cp "$WARREN" "$mine"
+  sum=$(sha256sum "$mine" | cut -d' ' -f1)
+  set_args sleep 100
+  "$mine" --root "$STATE_ROOT" create c1 </dev/null >/dev/null 2>&1
+  # The waiting init is warren's image: neither exec nor anything else may open it.
+  run "$mine" --root "$STATE_ROOT" exec c1 sh -c 'exec 3</proc/1/exe && echo OPENED; echo x >>/proc/1/exe && echo WROTE'
+  [[ "$output" != *OPENED* ]]
+  [[ "$output" != *WROTE* ]]
+  run cat "/proc/$(state_field c1 pid)/exe"
+  [ "$status" != 0 ]
+  "$mine" --root "$STATE_ROOT" start c1
+  # Started, the init is the container's program; exec works and still cannot reach warren.
+  run "$mine" --root "$STATE_ROOT" exec c1 sh -c 'readlink /proc/1/exe'
+  assert_status 0
+  [[ "$output" != *warren* ]]
+  [ "$(sha256sum "$mine" | cut -d' ' -f1)" = "$sum" ]
+  "$mine" --root "$STATE_ROOT" delete -f c1
+}

@@ -158,9 +158,11 @@ process_drop_bounding (const SpecProcess *process, GError **error)
 
   if (process->capabilities != NULL)
     cap_list (process->capabilities->bounding, "bounding", bounding);
+  /* One prctl per capability: EINVAL means the kernel lacks it, nothing to drop (asking
+   * first with CAP_IS_SUPPORTED would double the syscalls). */
   for (cap_value_t v = 0; v <= last_cap (); v++)
     {
-      if (cap_in (bounding, v) || CAP_IS_SUPPORTED (v) == 0)
+      if (cap_in (bounding, v))
         continue;
       if (prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
         {
@@ -225,7 +227,9 @@ process_set_caps (const SpecProcess *process, GError **error)
   if (cap_set_proc (caps) < 0)
     return wr_throw_errno (error, "process.capabilities: apply (effective must be a subset "
                                   "of permitted)");
-  if (cap_reset_ambient () < 0 && errno != EINVAL)
+  /* One call; libcap's cap_reset_ambient probes every capability first. EINVAL: a kernel
+   * without ambient capabilities has none to clear. */
+  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return wr_throw_errno (error, "process.capabilities.ambient: reset");
   for (guint i = 0; i < ambient->len; i++)
     {

@@ -147,6 +147,19 @@ mkdir_in_root (int root_fd, const char *path, const char *orig, WrPathKind kind,
 int
 wr_path_mkdir_in_root (int root_fd, const char *path, WrPathKind kind, GError **error)
 {
+  const char *rel = skip_slashes (path);
+  int fd;
+
+  /* Most targets exist: one lookup of the whole path, resolved exactly as each prefix would
+   * be below (in the root, no magic links). Only what is missing takes the walk. */
+  fd = wr_openat2 (root_fd, *rel != '\0' ? rel : ".", O_PATH | O_CLOEXEC,
+                   RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  if (fd >= 0 || errno != ENOENT)
+    {
+      if (fd < 0)
+        return wr_throw_errno (error, "resolve %s in the root", path), -1;
+      return fd;
+    }
   return mkdir_in_root (root_fd, path, path, kind, 0, error);
 }
 

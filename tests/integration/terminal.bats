@@ -89,3 +89,39 @@ PY
   # A character device of major 136 (0x88): a pty from the container's devpts.
   grep -q "character special file 88" "$BATS_TEST_TMPDIR/recv.out"
 }
+
+@test "SECURITY 23: /dev/pts/ptmx planted in the image (no fresh devpts) never yields a pty from elsewhere" {
+  update_config 'c["process"]["terminal"] = True; c["mounts"] = [m for m in c["mounts"] if m["destination"] not in ("/dev", "/dev/pts")]; c["root"]["readonly"] = False'
+  set_args true
+  local sock=$BATS_TEST_TMPDIR/console.sock
+  python3 - "$sock" >/dev/null 2>&1 3>&- <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(30)
+s.bind(sys.argv[1]); s.listen(4)
+open(sys.argv[1] + ".ready", "w").close()
+for _ in range(2):
+    try:
+        c, _ = s.accept(); c.close()
+    except Exception:
+        break
+PY
+  local server=$!
+  for i in $(seq 1 100); do [ -e "$sock.ready" ] && break; sleep 0.05; done
+  mkdir -p "$BUNDLE/rootfs/dev/pts"
+  # A symlink to the host's ptmx (as the container would resolve it, and as the host would).
+  ln -sfn /dev/ptmx "$BUNDLE/rootfs/dev/pts/ptmx"
+  run warren run -d --console-socket "$sock" c1
+  assert_status 1
+  assert_output_contains "process.terminal: open /dev/pts/ptmx in the container"
+  assert_no_state c1
+  # A regular file in its place.
+  rm -f "$BUNDLE/rootfs/dev/pts/ptmx"
+  touch "$BUNDLE/rootfs/dev/pts/ptmx"
+  run warren run -d --console-socket "$sock" c2
+  assert_status 1
+  assert_output_contains "/dev/pts/ptmx in the container is not on devpts"
+  assert_no_state c2
+  kill $server 2>/dev/null || true
+  wait $server 2>/dev/null || true
+}

@@ -125,3 +125,51 @@ PY
   kill $server 2>/dev/null || true
   wait $server 2>/dev/null || true
 }
+
+@test "SECURITY 24: /dev/console planted as a link to a host path: nothing outside changes, the console is a pty" {
+  local ro
+  cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/config.orig"
+  for ro in False True; do
+    cp "$BATS_TEST_TMPDIR/config.orig" "$BUNDLE/config.json"
+    update_config "c['process']['terminal'] = True; c['mounts'] = [m for m in c['mounts'] if m['destination'] != '/dev']; c['root']['readonly'] = $ro"
+    set_args sh -c 'stat -c "%F %t" /dev/console'
+    rm -rf "$BATS_TEST_TMPDIR/host-console"
+    rm -f "$BUNDLE/rootfs/dev/console"
+    ln -s "$BATS_TEST_TMPDIR/host-console" "$BUNDLE/rootfs/dev/console"
+    local sock=$BATS_TEST_TMPDIR/console-$ro.sock
+    python3 - "$sock" >"$BATS_TEST_TMPDIR/recv.out" 2>&1 3>&- <<'PY' &
+import array, os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(30)
+s.bind(sys.argv[1]); s.listen(1)
+open(sys.argv[1] + ".ready", "w").close()
+c, _ = s.accept()
+fds = array.array("i")
+msg, anc, flags, _ = c.recvmsg(4096, socket.CMSG_LEN(4 * fds.itemsize))
+for level, kind, data in anc:
+    fds.frombytes(data[:len(data) - (len(data) % fds.itemsize)])
+buf = b""
+while b"\n" not in buf:
+    try:
+        chunk = os.read(fds[0], 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    buf += chunk
+print(buf.decode().strip())
+PY
+    local recv=$!
+    for i in $(seq 1 100); do [ -e "$sock.ready" ] && break; sleep 0.05; done
+    run warren run -d --console-socket "$sock" "c-$ro"
+    if [ "$status" = 0 ]; then
+      wait $recv
+      grep -q "character special file 88" "$BATS_TEST_TMPDIR/recv.out"
+    else
+      kill $recv 2>/dev/null || true
+      wait $recv 2>/dev/null || true
+      assert_no_state "c-$ro"
+    fi
+    [ ! -e "$BATS_TEST_TMPDIR/host-console" ]
+  done
+}

@@ -124,3 +124,14 @@ subid_start() { awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' "$1"; }
   assert_status 1
   [[ "${lines[0]}" == *" /sys ro,"* ]]
 }
+
+@test "SECURITY 62: real root may map host uid 0 directly into a user namespace" {
+  requires root
+  update_config 'c["linux"]["namespaces"].append({"type": "user"}); c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 0, "size": 1000}]; c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 0, "size": 1000}]; c["mounts"] = [m for m in c["mounts"] if m["type"] not in ("sysfs", "cgroup")]'
+  set_args sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u'
+  run warren run c1
+  assert_status 0
+  [ "$(echo "${lines[0]}" | tr -s ' ' | sed 's/^ //')" = "0 0 1000" ]
+  [ "$(echo "${lines[1]}" | tr -s ' ' | sed 's/^ //')" = "0 0 1000" ]
+  [ "${lines[2]}" = 0 ]
+}

@@ -370,3 +370,44 @@ EOF_CASES
   wait_gone "$hpid" 15
   wait "$hpid"
 }
+
+@test "warren spec --net slirp -p writes a network namespace and the hook" {
+  local dir=$BATS_TEST_TMPDIR/spec
+  mkdir -p "$dir"
+  if is_root; then
+    "$WARREN" spec --net slirp -p 8080:80 -p 127.0.0.1:5353:53/udp --bundle "$dir"
+  else
+    "$WARREN" spec --rootless --net slirp -p 8080:80 -p 127.0.0.1:5353:53/udp --bundle "$dir"
+  fi
+  python3 - "$dir/config.json" "$WARREN_NETNS" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+types = [n["type"] for n in c["linux"]["namespaces"]]
+assert types.count("network") == 1, types
+assert c["hooks"] == {"createRuntime": [{"path": sys.argv[2], "args": [
+    "warren-netns", "--publish", "8080:80", "--publish", "127.0.0.1:5353:53/udp"]}]}, c["hooks"]
+PY
+  run "$WARREN" spec --net bridge --bundle "$BATS_TEST_TMPDIR"
+  assert_status 1
+  assert_output_contains "spec: --net: 'bridge' is not supported (slirp is)"
+  run "$WARREN" spec -p 1:2 --bundle "$BATS_TEST_TMPDIR"
+  assert_status 1
+  assert_output_contains "spec: --publish needs --net slirp"
+  [ ! -e "$BATS_TEST_TMPDIR/config.json" ]
+}
+
+@test "a bundle from warren spec --net slirp runs with its network" {
+  rm "$BUNDLE/config.json"
+  if is_root; then
+    "$WARREN" spec --net slirp --bundle "$BUNDLE"
+  else
+    "$WARREN" spec --rootless --net slirp --bundle "$BUNDLE"
+  fi
+  update_config "c['process']['terminal'] = False; c['linux'].pop('resources', None)"
+  set_args sh -c 'ip -o addr show tap0; ip route'
+  # The hook keeps its files in the default run dir, shared with other runs: an id of its own.
+  run warren run "spec$$"
+  assert_status 0
+  assert_output_contains "inet 10.0.2.100/24"
+  assert_output_contains "default via 10.0.2.2 dev tap0"
+}

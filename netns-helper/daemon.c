@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -35,7 +34,6 @@ daemon_fork (int log_fd, int *out_ready_fd, GError **error)
 {
   int ready[2];
   pid_t pid;
-  int status;
   char reply[DAEMON_REPLY_MAX + 1];
   gsize len = 0;
   ssize_t n;
@@ -46,22 +44,20 @@ daemon_fork (int log_fd, int *out_ready_fd, GError **error)
   if (pid < 0)
     {
       wr_throw_errno (error, "fork");
-      (void)close (ready[0]);
-      (void)close (ready[1]);
+      (void) close (ready[0]);
+      (void) close (ready[1]);
       return DAEMON_FAILED;
     }
   if (pid == 0)
     {
       g_autoptr (GError) local_error = NULL;
 
-      (void)close (ready[0]);
-      /* A session of our own, then a second fork so that the daemon is no session leader
-       * and can never get a controlling terminal back. */
+      (void) close (ready[0]);
+      /* A session of our own, away from the runtime's terminal and its signals. One fork
+       * only (it is on the container's start-up path): as a session leader the daemon could
+       * get a controlling terminal by opening one, and it opens none. */
       if (setsid () < 0)
         _exit (1);
-      pid = fork ();
-      if (pid != 0)
-        _exit (pid < 0 ? 1 : 0);
       if (!redirect_stdio (log_fd, &local_error))
         {
           g_warning ("%s", local_error->message);
@@ -71,19 +67,17 @@ daemon_fork (int log_fd, int *out_ready_fd, GError **error)
       return DAEMON_IN_CHILD;
     }
 
-  (void)close (ready[1]);
-  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-    ;
+  (void) close (ready[1]);
   /* "R" when the daemon is ready, else its error message, else nothing if it died. */
   for (;;)
     {
       n = read (ready[0], reply + len, sizeof reply - 1 - len);
       if (n < 0 && errno == EINTR)
         continue;
-      if (n <= 0 || (len += (gsize)n) == sizeof reply - 1)
+      if (n <= 0 || (len += (gsize) n) == sizeof reply - 1)
         break;
     }
-  (void)close (ready[0]);
+  (void) close (ready[0]);
   reply[len] = '\0';
   if (strcmp (reply, "R") == 0)
     return DAEMON_IN_PARENT;
@@ -99,13 +93,14 @@ daemon_report_failure (int ready_fd, const GError *error)
 {
   if (ready_fd < 0)
     return;
-  (void)!write (ready_fd, error->message, MIN (strlen (error->message), DAEMON_REPLY_MAX));
-  (void)close (ready_fd);
+  (void) !write (ready_fd, error->message, MIN (strlen (error->message), DAEMON_REPLY_MAX));
+  (void) close (ready_fd);
 }
 
 typedef struct
 {
   GMainLoop *main_loop;
+  const char *what;
   int signal; /* the one that stopped us, or 0 */
 } DaemonStop;
 
@@ -114,7 +109,7 @@ on_init_exit (int fd, GIOCondition cond, gpointer user_data)
 {
   DaemonStop *stop = user_data;
 
-  g_message ("the process we serve exited");
+  g_message ("%s exited", stop->what);
   g_main_loop_quit (stop->main_loop);
   return G_SOURCE_CONTINUE;
 }
@@ -127,7 +122,7 @@ on_signal (int fd, GIOCondition cond, gpointer user_data)
 
   if (read (fd, &info, sizeof info) == sizeof info)
     {
-      stop->signal = (int)info.ssi_signo;
+      stop->signal = (int) info.ssi_signo;
       g_message ("stopping on signal %d", stop->signal);
       g_main_loop_quit (stop->main_loop);
     }
@@ -135,11 +130,11 @@ on_signal (int fd, GIOCondition cond, gpointer user_data)
 }
 
 gboolean
-daemon_run (SlirpLoop *loop, int pidfd, int ready_fd, GError **error)
+daemon_run (SlirpLoop *loop, int pidfd, int ready_fd, const char *what, GError **error)
 {
   g_autoptr (GMainLoop) main_loop = g_main_loop_new (NULL, FALSE);
   g_autofd int sfd = -1;
-  DaemonStop stop = { main_loop, 0 };
+  DaemonStop stop = { main_loop, what, 0 };
   sigset_t mask;
   guint pid_watch, signal_watch;
 
@@ -154,7 +149,7 @@ daemon_run (SlirpLoop *loop, int pidfd, int ready_fd, GError **error)
   if (sfd < 0)
     return wr_throw_errno (error, "signalfd");
   /* A peer closing a forwarded connection must not kill us. */
-  (void)signal (SIGPIPE, SIG_IGN);
+  (void) signal (SIGPIPE, SIG_IGN);
 
   slirp_loop_attach (loop, NULL);
   pid_watch = g_unix_fd_add (pidfd, G_IO_IN, on_init_exit, &stop);
@@ -163,8 +158,11 @@ daemon_run (SlirpLoop *loop, int pidfd, int ready_fd, GError **error)
     {
       if (write (ready_fd, "R", 1) != 1)
         g_warning ("tell the hook we are ready: %s", g_strerror (errno));
-      (void)close (ready_fd);
+      (void) close (ready_fd);
     }
+  /* Only now: the first message loads the time zone and charset tables, which is not
+   * worth delaying the container for. */
+  g_message ("%s: network up", what);
   g_main_loop_run (main_loop);
   g_source_remove (signal_watch);
   g_source_remove (pid_watch);

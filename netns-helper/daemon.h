@@ -21,5 +21,7 @@ DaemonSide daemon_fork (int log_fd, int *out_ready_fd, GError **error);
 void daemon_report_failure (int ready_fd, const GError *error);
 
 /* Move packets until the process behind `pidfd` exits or a SIGTERM, SIGINT or SIGHUP comes.
- * `ready_fd` (or -1) gets one byte and is closed once the loop is about to run. */
-gboolean daemon_run (SlirpLoop *loop, int pidfd, int ready_fd, GError **error);
+ * `ready_fd` (or -1) gets one byte and is closed once the loop is about to run. `what` names
+ * the container or process in log messages. */
+gboolean daemon_run (SlirpLoop *loop, int pidfd, int ready_fd, const char *what,
+                     GError **error);

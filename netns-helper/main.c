@@ -126,7 +126,7 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GError **error)
   g_autofd int netns = -1;
   struct in_addr container = net_options_host_addr (options, NET_OFFSET_CONTAINER);
 
-  s->pidfd = (int)syscall (SYS_pidfd_open, pid, 0);
+  s->pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
   if (s->pidfd < 0)
     return wr_throw_errno (error, "process %d", pid);
   if ((userns = open_ns (opt_userns, pid, "user", error)) < 0
@@ -161,6 +161,7 @@ run_hook (NetOptions *options, GError **error)
   g_autoptr (RunDir) dir = NULL;
   g_auto (NetSetup) setup = { -1, -1, NULL };
   g_autofd int log_fd = -1;
+  g_autofree char *what = NULL;
   int ready_fd = -1;
 
   if (state == NULL)
@@ -183,7 +184,7 @@ run_hook (NetOptions *options, GError **error)
       run_dir_commit (dir);
       /* The daemon has its own copies of every socket; libslirp's cleanup here could shut
        * down what they share. This process is about to exit. */
-      (void)g_steal_pointer (&setup.loop);
+      (void) g_steal_pointer (&setup.loop);
       return 0;
     case DAEMON_IN_CHILD:
       break;
@@ -194,9 +195,8 @@ run_hook (NetOptions *options, GError **error)
       daemon_report_failure (ready_fd, *error);
       return 1;
     }
-  g_message ("container %s (pid %d): network up, %u published port(s)", state->id, state->pid,
-             options->publish->len);
-  if (!daemon_run (setup.loop, setup.pidfd, ready_fd, error))
+  what = g_strdup_printf ("container %s (pid %d)", state->id, state->pid);
+  if (!daemon_run (setup.loop, setup.pidfd, ready_fd, what, error))
     return 1;
   return 0;
 }
@@ -205,10 +205,11 @@ static int
 run_standalone (NetOptions *options, GError **error)
 {
   g_auto (NetSetup) setup = { -1, -1, NULL };
+  g_autofree char *what = g_strdup_printf ("process %d", opt_pid);
 
   if (!apply_command_line (options, error) || !net_setup (&setup, opt_pid, options, error))
     return 1;
-  return daemon_run (setup.loop, setup.pidfd, -1, error) ? 0 : 1;
+  return daemon_run (setup.loop, setup.pidfd, -1, what, error) ? 0 : 1;
 }
 
 int

@@ -23,7 +23,7 @@ struct NetFilter
 static guint64
 udp_peer_key (guint16 container_port, guint32 peer, guint16 peer_port)
 {
-  return ((guint64)container_port << 48) | ((guint64)peer << 16) | peer_port;
+  return ((guint64) container_port << 48) | ((guint64) peer << 16) | peer_port;
 }
 
 static gboolean
@@ -46,7 +46,7 @@ net_filter_new (const NetOptions *o)
     {
       const NetPublish *p = g_ptr_array_index (o->publish, i);
       if (p->proto == NET_PROTO_UDP)
-        f->udp_ports[p->container_port / 8] |= (guint8)(1u << (p->container_port % 8));
+        f->udp_ports[p->container_port / 8] |= (guint8) (1u << (p->container_port % 8));
     }
   f->udp_peers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   return f;
@@ -64,13 +64,13 @@ net_filter_free (NetFilter *f)
 static guint16
 get16 (const guint8 *p)
 {
-  return (guint16)((p[0] << 8) | p[1]);
+  return (guint16) ((p[0] << 8) | p[1]);
 }
 
 static guint32
 get32 (const guint8 *p)
 {
-  return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
 }
 
 /* The IPv4 header of a frame and its length, when it has one. */
@@ -82,7 +82,7 @@ ipv4_header (const guint8 *frame, gsize len, gsize *out_ihl)
 
   if (len < ETH_HEADER + 20 || get16 (frame + 12) != ETHERTYPE_IPV4)
     return NULL;
-  ihl = (gsize)(ip[0] & 0x0f) * 4;
+  ihl = (gsize) (ip[0] & 0x0f) * 4;
   if (ihl < 20 || len < ETH_HEADER + ihl)
     return NULL;
   *out_ihl = ihl;
@@ -118,7 +118,7 @@ net_filter_note_inbound (NetFilter *f, const guint8 *frame, gsize len)
       GHashTableIter iter;
       gint64 *expiry;
       g_hash_table_iter_init (&iter, f->udp_peers);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&expiry))
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &expiry))
         if (*expiry < now)
           g_hash_table_iter_remove (&iter);
       if (g_hash_table_size (f->udp_peers) >= NET_FILTER_UDP_PEERS_MAX)

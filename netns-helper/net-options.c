@@ -12,7 +12,7 @@ net_options_new (void)
 {
   NetOptions *o = g_new0 (NetOptions, 1);
 
-  o->publish = g_ptr_array_new_with_free_func ((GDestroyNotify)net_publish_clear);
+  o->publish = g_ptr_array_new_with_free_func ((GDestroyNotify) net_publish_clear);
   o->mtu = NET_MTU_DEFAULT;
   o->network.s_addr = htonl (0x0a000200); /* 10.0.2.0/24, as slirp4netns and QEMU */
   o->prefix_len = 24;
@@ -46,7 +46,7 @@ parse_port (const char *text, const char *spec, const char *which, guint16 *out_
   if (!g_ascii_string_to_unsigned (text, 10, 1, 65535, &v, NULL))
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                      "'%s': %s '%s' is not a port number between 1 and 65535", spec, which, text);
-  *out_port = (guint16)v;
+  *out_port = (guint16) v;
   return TRUE;
 }
 
@@ -115,7 +115,7 @@ parse_cidr (NetOptions *o, const char *value, GError **error)
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                      "'%s': host bits are set; the network address is needed", value);
   o->network = addr;
-  o->prefix_len = (guint)len;
+  o->prefix_len = (guint) len;
   return TRUE;
 }
 
@@ -134,7 +134,7 @@ parse_mac (NetOptions *o, const char *value, GError **error)
       if (strlen (parts[i]) != 2 || !g_ascii_string_to_unsigned (parts[i], 16, 0, 255, &v, NULL))
         return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                          "'%s' is not a MAC address such as 02:42:0a:00:02:64", value);
-      mac[i] = (guint8)v;
+      mac[i] = (guint8) v;
     }
   if ((mac[0] & 1) != 0)
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
@@ -176,7 +176,7 @@ set_one (NetOptions *o, const char *name, const char *value, GError **error)
       if (!g_ascii_string_to_unsigned (value, 10, NET_MTU_MIN, NET_MTU_MAX, &v, NULL))
         return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                          "'%s' is not a number between %d and %d", value, NET_MTU_MIN, NET_MTU_MAX);
-      o->mtu = (guint)v;
+      o->mtu = (guint) v;
       return TRUE;
     }
   if (strcmp (name, "cidr") == 0)
@@ -205,7 +205,7 @@ net_options_apply_annotations (NetOptions *o, JsonObject *annotations, GError **
   g_autoptr (GList) members = json_object_get_members (annotations);
 
   /* Sorted, so that the first bad annotation reported does not depend on hash order. */
-  members = g_list_sort (members, (GCompareFunc)strcmp);
+  members = g_list_sort (members, (GCompareFunc) strcmp);
   for (GList *l = members; l != NULL; l = l->next)
     {
       const char *key = l->data;

@@ -28,7 +28,7 @@ read_bounded (int fd, GError **error)
         return wr_throw_errno (error, "read the OCI state from stdin"), NULL;
       if (n == 0)
         break;
-      if (text->len + (gsize)n > NET_STATE_MAX)
+      if (text->len + (gsize) n > NET_STATE_MAX)
         return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                          "OCI state on stdin: larger than %d bytes", NET_STATE_MAX),
                NULL;
@@ -89,7 +89,7 @@ net_state_read (int fd, GError **error)
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                      "OCI state on stdin: pid: must be a positive integer"),
            NULL;
-  state->pid = (int)pid;
+  state->pid = (int) pid;
 
   if ((s = get_string (root, "bundle", error)) == NULL)
     return NULL;

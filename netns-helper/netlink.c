@@ -46,14 +46,14 @@ msg_start (NetlinkMsg *m, guint16 type, guint16 flags, gsize body_len)
 static void
 msg_add_attr (NetlinkMsg *m, guint16 type, const void *data, gsize len)
 {
-  struct rtattr *rta = (struct rtattr *)(m->buf + NLMSG_ALIGN (m->hdr.nlmsg_len));
+  struct rtattr *rta = (struct rtattr *) (m->buf + NLMSG_ALIGN (m->hdr.nlmsg_len));
 
   /* Every request here is far below NETLINK_BUF; a bigger one is a bug of ours. */
   g_assert (NLMSG_ALIGN (m->hdr.nlmsg_len) + RTA_SPACE (len) <= sizeof m->buf);
   rta->rta_type = type;
-  rta->rta_len = (unsigned short)RTA_LENGTH (len);
+  rta->rta_len = (unsigned short) RTA_LENGTH (len);
   memcpy (RTA_DATA (rta), data, len);
-  m->hdr.nlmsg_len = (guint32)(NLMSG_ALIGN (m->hdr.nlmsg_len) + RTA_SPACE (len));
+  m->hdr.nlmsg_len = (guint32) (NLMSG_ALIGN (m->hdr.nlmsg_len) + RTA_SPACE (len));
 }
 
 /* Send one request and wait for its acknowledgement. */
@@ -66,7 +66,7 @@ msg_transact (int nl, NetlinkMsg *m, const char *what, GError **error)
   ssize_t n;
 
   m->hdr.nlmsg_seq = ++seq;
-  if (sendto (nl, m, m->hdr.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0)
+  if (sendto (nl, m, m->hdr.nlmsg_len, 0, (struct sockaddr *) &kernel, sizeof kernel) < 0)
     return wr_throw_errno (error, "%s: netlink send", what);
   for (;;)
     {
@@ -75,7 +75,7 @@ msg_transact (int nl, NetlinkMsg *m, const char *what, GError **error)
       while (n < 0 && errno == EINTR);
       if (n < 0)
         return wr_throw_errno (error, "%s: netlink receive", what);
-      for (struct nlmsghdr *h = (struct nlmsghdr *)reply; NLMSG_OK (h, (guint32)n);
+      for (struct nlmsghdr *h = (struct nlmsghdr *) reply; NLMSG_OK (h, (guint32) n);
            h = NLMSG_NEXT (h, n))
         {
           struct nlmsgerr *err;
@@ -120,8 +120,8 @@ netlink_add_address (int nl, int ifindex, struct in_addr addr, guint prefix_len,
       = { .s_addr = addr.s_addr | htonl (prefix_len >= 32 ? 0 : ~0u >> prefix_len) };
 
   ifa->ifa_family = AF_INET;
-  ifa->ifa_prefixlen = (unsigned char)prefix_len;
-  ifa->ifa_index = (unsigned)ifindex;
+  ifa->ifa_prefixlen = (unsigned char) prefix_len;
+  ifa->ifa_index = (unsigned) ifindex;
   ifa->ifa_scope = RT_SCOPE_UNIVERSE;
   msg_add_attr (&m, IFA_LOCAL, &addr, sizeof addr);
   msg_add_attr (&m, IFA_ADDRESS, &addr, sizeof addr);
@@ -134,7 +134,7 @@ netlink_add_default_route (int nl, int ifindex, struct in_addr gateway, GError *
 {
   NetlinkMsg m;
   struct rtmsg *rt = msg_start (&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
-  guint32 oif = (guint32)ifindex;
+  guint32 oif = (guint32) ifindex;
 
   rt->rtm_family = AF_INET;
   rt->rtm_dst_len = 0;

@@ -114,7 +114,7 @@ run_dir_open_log (RunDir *dir, GError **error)
 gboolean
 run_dir_write_pid (RunDir *dir, pid_t pid, GError **error)
 {
-  g_autofree char *text = g_strdup_printf ("%d\n", (int)pid);
+  g_autofree char *text = g_strdup_printf ("%d\n", (int) pid);
   g_autofd int fd
       = openat (dir->dfd, "pid.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 
@@ -142,15 +142,15 @@ run_dir_free (RunDir *dir)
     {
       static const char *const files[] = { "pid.tmp", "pid", "log", "lock" };
       for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
-        (void)unlinkat (dir->dfd, files[i], 0); /* some were never made */
+        (void) unlinkat (dir->dfd, files[i], 0); /* some were never made */
       /* Still locked while we remove it: a new helper for the id waits on a fresh lock. */
       if (rmdir (dir->path) < 0 && errno != ENOENT)
         g_warning ("remove %s: %s", dir->path, g_strerror (errno));
     }
   if (dir->lock_fd >= 0)
-    (void)close (dir->lock_fd);
+    (void) close (dir->lock_fd);
   if (dir->dfd >= 0)
-    (void)close (dir->dfd);
+    (void) close (dir->dfd);
   g_free (dir->path);
   g_free (dir);
 }

@@ -75,7 +75,7 @@ cb_send_packet (const void *buf, size_t len, void *opaque)
       g_warning ("write to the tap: %s", g_strerror (errno));
       return -1;
     }
-  return (ssize_t)len;
+  return (ssize_t) len;
 }
 
 static void
@@ -115,7 +115,7 @@ cb_timer_free (void *timer, void *opaque)
 static void
 cb_timer_mod (void *timer, int64_t expire_time, void *opaque)
 {
-  ((SlirpLoopTimer *)timer)->expire_ms = expire_time;
+  ((SlirpLoopTimer *) timer)->expire_ms = expire_time;
 }
 
 static void
@@ -186,7 +186,7 @@ add_poll (int fd, int events, void *opaque)
     }
   p->generation = loop->generation;
   g_ptr_array_add (loop->polled, p);
-  return (int)loop->polled->len - 1;
+  return (int) loop->polled->len - 1;
 }
 
 static int
@@ -198,7 +198,7 @@ get_revents (int idx, void *opaque)
 
   SlirpLoopPoll *p;
 
-  if (idx < 0 || (guint)idx >= s->loop->polled->len)
+  if (idx < 0 || (guint) idx >= s->loop->polled->len)
     return 0;
   p = g_ptr_array_index (s->loop->polled, idx);
   cond = g_source_query_unix_fd (&s->source, p->tag);
@@ -218,7 +218,7 @@ get_revents (int idx, void *opaque)
 static gboolean
 source_prepare (GSource *source, int *timeout)
 {
-  SlirpLoopSource *s = (SlirpLoopSource *)source;
+  SlirpLoopSource *s = (SlirpLoopSource *) source;
   SlirpLoop *loop = s->loop;
   guint32 slirp_timeout = UINT32_MAX;
   gint64 t = -1;
@@ -232,7 +232,7 @@ source_prepare (GSource *source, int *timeout)
   slirp_pollfds_fill (loop->slirp, &slirp_timeout, add_poll, s);
   /* Whatever libslirp did not ask for this time is closed or no longer interesting. */
   g_hash_table_iter_init (&iter, loop->polls);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&p))
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &p))
     if (p->generation != loop->generation)
       {
         g_source_remove_unix_fd (source, p->tag);
@@ -249,7 +249,7 @@ source_prepare (GSource *source, int *timeout)
           t = t < 0 ? left : MIN (t, left);
         }
     }
-  *timeout = t < 0 ? -1 : (int)MIN (t, G_MAXINT);
+  *timeout = t < 0 ? -1 : (int) MIN (t, G_MAXINT);
   return FALSE;
 }
 
@@ -264,7 +264,7 @@ source_check (GSource *source)
 static gboolean
 source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
-  SlirpLoopSource *s = (SlirpLoopSource *)source;
+  SlirpLoopSource *s = (SlirpLoopSource *) source;
   SlirpLoop *loop = s->loop;
   gint64 now;
 
@@ -307,8 +307,8 @@ tap_readable (int fd, GIOCondition cond, gpointer user_data)
           g_warning ("read from the tap: %s", n == 0 ? "end of file" : g_strerror (errno));
           return G_SOURCE_REMOVE;
         }
-      if (net_filter_allows (loop->filter, loop->frame, (gsize)n))
-        slirp_input (loop->slirp, loop->frame, (int)n);
+      if (net_filter_allows (loop->filter, loop->frame, (gsize) n))
+        slirp_input (loop->slirp, loop->frame, (int) n);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -348,7 +348,7 @@ slirp_loop_new (const NetOptions *o, int tap_fd, GError **error)
    * guard only where no UDP port is published. */
   cfg.disable_host_loopback = !o->allow_host_loopback;
   for (guint i = 0; i < o->publish->len; i++)
-    if (((NetPublish *)g_ptr_array_index (o->publish, i))->proto == NET_PROTO_UDP)
+    if (((NetPublish *) g_ptr_array_index (o->publish, i))->proto == NET_PROTO_UDP)
       cfg.disable_host_loopback = false;
 
   loop->slirp = slirp_new (&cfg, &callbacks, loop);
@@ -368,7 +368,7 @@ slirp_loop_attach (SlirpLoop *loop, GMainContext *context)
 {
   SlirpLoopSource *s;
 
-  s = (SlirpLoopSource *)g_source_new (&source_funcs, sizeof (SlirpLoopSource));
+  s = (SlirpLoopSource *) g_source_new (&source_funcs, sizeof (SlirpLoopSource));
   s->loop = loop;
   g_source_set_name (&s->source, "libslirp");
   /* It is dispatched after every poll. GLib takes the fds of a source that may not recurse

@@ -38,9 +38,9 @@ tap_configure (const NetOptions *o, GError **error)
     return wr_throw_errno (error, "create %s", TAP_NAME), -1;
   if ((nl = netlink_open (error)) < 0)
     return -1;
-  if ((lo = (int)if_nametoindex ("lo")) == 0)
+  if ((lo = (int) if_nametoindex ("lo")) == 0)
     return wr_throw_errno (error, "find lo"), -1;
-  if ((index = (int)if_nametoindex (TAP_NAME)) == 0)
+  if ((index = (int) if_nametoindex (TAP_NAME)) == 0)
     return wr_throw_errno (error, "find %s", TAP_NAME), -1;
   if (!netlink_link_up (nl, lo, 0, NULL, error))
     return g_prefix_error (error, "lo: "), -1;
@@ -68,7 +68,7 @@ tap_child (int sock, int userns_fd, int netns_fd, const NetOptions *o)
   if (tap < 0 || !wr_fd_send (sock, tap, "ok", 2, &error))
     {
       gsize len = MIN (strlen (error->message), TAP_ERROR_MAX);
-      (void)!write (sock, error->message, len);
+      (void) !write (sock, error->message, len);
       _exit (1);
     }
   _exit (0);
@@ -93,7 +93,7 @@ tap_create (int userns_fd, int netns_fd, const NetOptions *o, GError **error)
     return wr_throw_errno (error, "fork"), -1;
   if (pid == 0)
     {
-      (void)close (ours);
+      (void) close (ours);
       tap_child (theirs, userns_fd, netns_fd, o);
     }
   g_clear_fd (&theirs, NULL);

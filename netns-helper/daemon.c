@@ -130,7 +130,7 @@ on_signal (int fd, GIOCondition cond, gpointer user_data)
 }
 
 gboolean
-daemon_run (SlirpLoop *loop, int pidfd, int ready_fd, const char *what, GError **error)
+daemon_run (int pidfd, int ready_fd, const char *what, GError **error)
 {
   g_autoptr (GMainLoop) main_loop = g_main_loop_new (NULL, FALSE);
   g_autofd int sfd = -1;
@@ -151,7 +151,6 @@ daemon_run (SlirpLoop *loop, int pidfd, int ready_fd, const char *what, GError *
   /* A peer closing a forwarded connection must not kill us. */
   (void) signal (SIGPIPE, SIG_IGN);
 
-  slirp_loop_attach (loop, NULL);
   pid_watch = g_unix_fd_add (pidfd, G_IO_IN, on_init_exit, &stop);
   signal_watch = g_unix_fd_add (sfd, G_IO_IN, on_signal, &stop);
   if (ready_fd >= 0)

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "daemon.h"
 #include "net-forward.h"
 #include "net-options.h"
+#include "net-splice.h"
 #include "net-state.h"
 #include "run-dir.h"
 #include "slirp-loop.h"
@@ -53,6 +55,8 @@ static const GOptionEntry entries[] = {
     "Let the container reach the host's 127.0.0.1 through the gateway address", NULL },
   { "disable-dns", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, record_option,
     "No DNS forwarder at .3 of the network", NULL },
+  { "port-driver", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
+    "Published TCP ports: splice (default, fast) or slirp (keeps the client's address)", "DRIVER" },
   { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_run_dir,
     "Where hook mode keeps ID/{lock,pid,log} (default /run/warren-netns, "
     "$XDG_RUNTIME_DIR/warren-netns)",
@@ -108,11 +112,13 @@ typedef struct
   int pidfd;
   int tap_fd;
   SlirpLoop *loop;
+  NetSplice *splice;
 } NetSetup;
 
 static void
 net_setup_clear (NetSetup *s)
 {
+  g_clear_pointer (&s->splice, net_splice_free);
   g_clear_pointer (&s->loop, slirp_loop_free);
   g_clear_fd (&s->tap_fd, NULL);
   g_clear_fd (&s->pidfd, NULL);
@@ -125,6 +131,8 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GError **error)
   g_autofd int userns = -1;
   g_autofd int netns = -1;
   struct in_addr container = net_options_host_addr (options, NET_OFFSET_CONTAINER);
+  gboolean splices = FALSE;
+  int companion = -1;
 
   s->pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
   if (s->pidfd < 0)
@@ -143,15 +151,33 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GError **error)
                      "process %d shares our network namespace: give the container one of "
                      "its own",
                      pid);
-  if ((s->tap_fd = tap_create (userns, netns, options, error)) < 0)
+  for (guint i = 0; i < options->publish->len; i++)
+    if (net_options_splices (options, g_ptr_array_index (options->publish, i)))
+      splices = TRUE;
+  if ((s->tap_fd = tap_create (userns, netns, options, splices ? &companion : NULL, error)) < 0)
     return FALSE;
+  if (splices)
+    s->splice = net_splice_new (companion, container);
   if ((s->loop = slirp_loop_new (options, s->tap_fd, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < options->publish->len; i++)
-    if (!net_forward_add (slirp_loop_get_slirp (s->loop), g_ptr_array_index (options->publish, i),
-                          container, error))
-      return FALSE;
+    {
+      const NetPublish *p = g_ptr_array_index (options->publish, i);
+      if (net_options_splices (options, p)
+              ? !net_splice_listen (s->splice, p, error)
+              : !net_forward_add (slirp_loop_get_slirp (s->loop), p, container, error))
+        return FALSE;
+    }
   return TRUE;
+}
+
+/* Start moving packets and bytes, in the default main context daemon_run() runs. */
+static void
+net_attach (NetSetup *s)
+{
+  slirp_loop_attach (s->loop, NULL);
+  if (s->splice != NULL)
+    net_splice_attach (s->splice, NULL);
 }
 
 static int
@@ -159,7 +185,7 @@ run_hook (NetOptions *options, GError **error)
 {
   g_autoptr (NetState) state = net_state_read (STDIN_FILENO, error);
   g_autoptr (RunDir) dir = NULL;
-  g_auto (NetSetup) setup = { -1, -1, NULL };
+  g_auto (NetSetup) setup = { -1, -1, NULL, NULL };
   g_autofd int log_fd = -1;
   g_autofree char *what = NULL;
   int ready_fd = -1;
@@ -196,7 +222,8 @@ run_hook (NetOptions *options, GError **error)
       return 1;
     }
   what = g_strdup_printf ("container %s (pid %d)", state->id, state->pid);
-  if (!daemon_run (setup.loop, setup.pidfd, ready_fd, what, error))
+  net_attach (&setup);
+  if (!daemon_run (setup.pidfd, ready_fd, what, error))
     return 1;
   return 0;
 }
@@ -204,12 +231,26 @@ run_hook (NetOptions *options, GError **error)
 static int
 run_standalone (NetOptions *options, GError **error)
 {
-  g_auto (NetSetup) setup = { -1, -1, NULL };
+  g_auto (NetSetup) setup = { -1, -1, NULL, NULL };
   g_autofree char *what = g_strdup_printf ("process %d", opt_pid);
 
   if (!apply_command_line (options, error) || !net_setup (&setup, opt_pid, options, error))
     return 1;
-  return daemon_run (setup.loop, setup.pidfd, -1, what, error) ? 0 : 1;
+  net_attach (&setup);
+  return daemon_run (setup.pidfd, -1, what, error) ? 0 : 1;
+}
+
+/* Each spliced connection holds six fds (two sockets, two pipes): take the hard limit. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      (void) setrlimit (RLIMIT_NOFILE, &limit); /* the soft limit is still there if not */
+    }
 }
 
 int
@@ -221,6 +262,7 @@ main (int argc, char **argv)
   int rc;
 
   g_set_prgname ("warren-netns");
+  raise_fd_limit ();
   opt_network = g_ptr_array_new_with_free_func (g_free);
   g_option_context_set_summary (
       ctx, "As an OCI hook (createRuntime or prestart): the OCI state on stdin.\n"

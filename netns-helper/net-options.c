@@ -187,6 +187,17 @@ set_one (NetOptions *o, const char *name, const char *value, GError **error)
     return parse_flag (value, &o->allow_host_loopback, error);
   if (strcmp (name, "disable-dns") == 0)
     return parse_flag (value, &o->disable_dns, error);
+  if (strcmp (name, "port-driver") == 0)
+    {
+      if (strcmp (value, "splice") == 0)
+        o->port_driver = NET_PORT_DRIVER_SPLICE;
+      else if (strcmp (value, "slirp") == 0)
+        o->port_driver = NET_PORT_DRIVER_SLIRP;
+      else
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "'%s' is not splice or slirp",
+                         value);
+      return TRUE;
+    }
   return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED, "unknown option");
 }
 
@@ -234,6 +245,12 @@ net_options_apply_annotations (NetOptions *o, JsonObject *annotations, GError **
         return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+net_options_splices (const NetOptions *o, const NetPublish *p)
+{
+  return p->proto == NET_PROTO_TCP && o->port_driver == NET_PORT_DRIVER_SPLICE;
 }
 
 struct in_addr

@@ -19,6 +19,12 @@ typedef enum
   NET_PROTO_UDP,
 } NetProto;
 
+typedef enum
+{
+  NET_PORT_DRIVER_SPLICE, /* TCP through the companion and splice(2), net-splice.c */
+  NET_PORT_DRIVER_SLIRP,  /* everything through libslirp's hostfwd, net-forward.c */
+} NetPortDriver;
+
 typedef struct
 {
   struct in_addr host_addr; /* INADDR_ANY unless given */
@@ -38,6 +44,7 @@ typedef struct
   gboolean disable_dns;
   gboolean has_mac;
   guint8 mac[6];
+  NetPortDriver port_driver; /* for TCP; UDP always goes through libslirp */
 } NetOptions;
 
 NetOptions *net_options_new (void);
@@ -54,6 +61,9 @@ gboolean net_options_set (NetOptions *options, const char *name, const char *val
  * `warren.net.` key is an error. `warren.net.publish` holds comma-separated specs. */
 gboolean net_options_apply_annotations (NetOptions *options, JsonObject *annotations,
                                         GError **error);
+
+/* Whether `publish` takes the splice fast path under these options. */
+gboolean net_options_splices (const NetOptions *options, const NetPublish *publish);
 
 /* Parse `[HOSTIP:]HOSTPORT:CPORT[/tcp|/udp]`. */
 gboolean net_publish_parse (const char *spec, NetPublish *out_publish, GError **error);

@@ -7,10 +7,12 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "companion.h"
 #include "netlink.h"
 #include "wr-error.h"
 #include "wr-fd.h"
@@ -52,11 +54,14 @@ tap_configure (const NetOptions *o, GError **error)
 }
 
 static G_GNUC_NORETURN void
-tap_child (int sock, int userns_fd, int netns_fd, const NetOptions *o)
+tap_child (int sock, int userns_fd, int netns_fd, const NetOptions *o, gboolean companion)
 {
   g_autoptr (GError) error = NULL;
   int tap = -1;
 
+  /* In the container's user namespace its root could ptrace us, were the memory not from
+   * the host's: no core dumps, no ptrace from in there (the CVE-2019-5736 class). */
+  (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   /* The user namespace first: it is what gives us CAP_NET_ADMIN over the network
    * namespace, which it owns. */
   if (userns_fd >= 0 && setns (userns_fd, CLONE_NEWUSER) < 0)
@@ -68,22 +73,64 @@ tap_child (int sock, int userns_fd, int netns_fd, const NetOptions *o)
   if (tap < 0 || !wr_fd_send (sock, tap, "ok", 2, &error))
     {
       gsize len = MIN (strlen (error->message), TAP_ERROR_MAX);
-      (void) !write (sock, error->message, len);
+      (void) !send (sock, error->message, len, MSG_NOSIGNAL);
       _exit (1);
     }
+  (void) close (tap);
+  if (companion)
+    companion_run (sock);
   _exit (0);
 }
 
+/* The child's first message: the tap fd with "ok", or its error message alone. */
+static int
+tap_receive (int sock, GError **error)
+{
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } control;
+  char msg[TAP_ERROR_MAX + 1];
+  struct iovec iov = { .iov_base = msg, .iov_len = TAP_ERROR_MAX };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+  struct cmsghdr *cmsg;
+  int fd = -1;
+  ssize_t n;
+
+  memset (&control, 0, sizeof control);
+  mh.msg_control = control.buf;
+  mh.msg_controllen = sizeof control.buf;
+  do
+    n = recvmsg (sock, &mh, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return wr_throw_errno (error, "receive the tap fd"), -1;
+  cmsg = CMSG_FIRSTHDR (&mh);
+  if (cmsg != NULL && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS
+      && cmsg->cmsg_len == CMSG_LEN (sizeof (int)))
+    memcpy (&fd, CMSG_DATA (cmsg), sizeof fd);
+  if (fd >= 0 && (mh.msg_flags & MSG_CTRUNC) == 0 && n == 2 && memcmp (msg, "ok", 2) == 0)
+    return fd;
+  if (fd >= 0)
+    (void) close (fd);
+  msg[MAX (n, 0)] = '\0';
+  return wr_throw (error, WARREN_ERROR_FAILED, "%s",
+                   n > 0 && cmsg == NULL ? msg : "the tap child failed without a message"),
+         -1;
+}
+
 int
-tap_create (int userns_fd, int netns_fd, const NetOptions *o, GError **error)
+tap_create (int userns_fd, int netns_fd, const NetOptions *o, int *out_companion, GError **error)
 {
   g_autofd int ours = -1;
   g_autofd int theirs = -1;
   int sv[2];
   int status;
+  int tap;
   pid_t pid;
 
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return wr_throw_errno (error, "socketpair"), -1;
   ours = sv[0];
   theirs = sv[1];
@@ -94,28 +141,18 @@ tap_create (int userns_fd, int netns_fd, const NetOptions *o, GError **error)
   if (pid == 0)
     {
       (void) close (ours);
-      tap_child (theirs, userns_fd, netns_fd, o);
+      tap_child (theirs, userns_fd, netns_fd, o, out_companion != NULL);
     }
   g_clear_fd (&theirs, NULL);
+  tap = tap_receive (ours, error);
+  if (tap >= 0 && out_companion != NULL)
+    {
+      /* It stays, serving connects; its parent (this hook process) exits soon after. */
+      *out_companion = g_steal_fd (&ours);
+      return tap;
+    }
   while (waitpid (pid, &status, 0) < 0)
     if (errno != EINTR)
-      return wr_throw_errno (error, "wait for the tap child"), -1;
-  if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
-    {
-      char ok[2];
-      gsize len = 0;
-      int fd = wr_fd_recv (ours, ok, sizeof ok, &len, error);
-      if (fd < 0)
-        return g_prefix_error (error, "tap fd: "), -1;
-      return fd;
-    }
-  else
-    {
-      char msg[TAP_ERROR_MAX + 1];
-      ssize_t n = read (ours, msg, TAP_ERROR_MAX);
-      msg[MAX (n, 0)] = '\0';
-      return wr_throw (error, WARREN_ERROR_FAILED, "%s",
-                       n > 0 ? msg : "the tap child failed without a message"),
-             -1;
-    }
+      break;
+  return tap;
 }

@@ -9,6 +9,7 @@
 
 #include <glib-unix.h>
 
+#include "sandbox.h"
 #include "wr-error.h"
 #include "wr-glib-compat.h"
 
@@ -137,6 +138,7 @@ daemon_run (int pidfd, int ready_fd, const char *what, GError **error)
   DaemonStop stop = { main_loop, what, 0 };
   sigset_t mask;
   guint pid_watch, signal_watch;
+  gboolean ok;
 
   /* Signals through a signalfd: GLib's own unix signal handling needs a thread. */
   sigemptyset (&mask);
@@ -144,10 +146,19 @@ daemon_run (int pidfd, int ready_fd, const char *what, GError **error)
   sigaddset (&mask, SIGINT);
   sigaddset (&mask, SIGHUP);
   if (sigprocmask (SIG_BLOCK, &mask, NULL) < 0)
-    return wr_throw_errno (error, "sigprocmask");
-  sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (sfd < 0)
-    return wr_throw_errno (error, "signalfd");
+    ok = wr_throw_errno (error, "sigprocmask");
+  else if ((sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+    ok = wr_throw_errno (error, "signalfd");
+  /* Everything is set up: from here on the helper needs no privilege, and gives them up
+   * before the first packet (and before the hook returns, so a failure is the hook's). */
+  else
+    ok = sandbox_enter (SANDBOX_HELPER, error);
+  if (!ok)
+    {
+      if (ready_fd >= 0)
+        daemon_report_failure (ready_fd, *error);
+      return FALSE;
+    }
   /* A peer closing a forwarded connection must not kill us. */
   (void) signal (SIGPIPE, SIG_IGN);
 

@@ -18,8 +18,8 @@ DaemonSide daemon_fork (int log_fd, int *out_ready_fd, GError **error);
  * Closes ready_fd. */
 void daemon_report_failure (int ready_fd, const GError *error);
 
-/* Run the default main context (where the caller attached its sources) until the process
- * behind `pidfd` exits or a SIGTERM, SIGINT or SIGHUP comes.
- * `ready_fd` (or -1) gets one byte and is closed once the loop is about to run. `what` names
- * the container or process in log messages. */
+/* Enter the sandbox (sandbox.h), then run the default main context (where the caller
+ * attached its sources) until the process behind `pidfd` exits or a SIGTERM, SIGINT or SIGHUP
+ * comes. `ready_fd` (or -1) gets one byte, or the error, and is closed before the loop runs. `what`
+ * names the container or process in log messages. */
 gboolean daemon_run (int pidfd, int ready_fd, const char *what, GError **error);

@@ -301,6 +301,25 @@ PY
   [ ! -e "$BATS_TEST_TMPDIR/server.got" ]
 }
 
+@test "the helper and its companion run without privileges, under seccomp" {
+  with_netns -p "127.0.0.1:$(port):80"
+  set_args sleep 100
+  run detached create c1
+  assert_status 0
+  local pids pid
+  pids=$(pgrep -f -- "--run-dir $RUN_DIR")
+  # The daemon and the companion that stays in the container's namespaces.
+  [ "$(echo "$pids" | wc -l)" = 2 ]
+  echo "$pids" | grep -qx "$(helper_pid c1)"
+  for pid in $pids; do
+    grep -qx 'CapEff:	0000000000000000' "/proc/$pid/status"
+    grep -qx 'CapPrm:	0000000000000000' "/proc/$pid/status"
+    grep -qx 'CapBnd:	0000000000000000' "/proc/$pid/status" || ! is_root
+    grep -qx 'NoNewPrivs:	1' "/proc/$pid/status"
+    grep -qx 'Seccomp:	2' "/proc/$pid/status"
+  done
+}
+
 @test "an idle helper sleeps" {
   with_netns -p "127.0.0.1:$(port):80" -p "127.0.0.1:$(port 1):53/udp"
   set_args sleep 100

@@ -34,8 +34,9 @@ typedef struct
   int pipe_w[2];
   gsize queued[2];
   gsize capacity[2];
-  gboolean eof[2];  /* fd[d] has nothing more to read */
-  gboolean shut[2]; /* and fd[1 - d] has been shut down for writing */
+  gboolean eof[2];   /* fd[d] has nothing more to read */
+  gboolean shut[2];  /* and fd[1 - d] has been shut down for writing */
+  gboolean reset[2]; /* fd[d] ended with an error, to be passed on as a reset */
 } NetSpliceConn;
 
 struct NetSplice
@@ -111,7 +112,7 @@ net_splice_listen (NetSplice *s, const NetPublish *p, GError **error)
   return TRUE;
 }
 
-/* Move what can be moved in direction d. FALSE on an error that ends the connection. */
+/* Move what can be moved in direction d. FALSE when the connection ends with a reset. */
 static gboolean
 pump (NetSpliceConn *c, int d)
 {
@@ -129,7 +130,8 @@ pump (NetSpliceConn *c, int d)
           else if (n == 0)
             c->eof[d] = TRUE, moved = TRUE;
           else if (errno != EAGAIN && errno != EINTR)
-            return FALSE;
+            /* A reset: what came before it still goes through, then the reset does. */
+            c->eof[d] = c->reset[d] = TRUE, moved = TRUE;
         }
       if (c->queued[d] > 0)
         {
@@ -140,6 +142,8 @@ pump (NetSpliceConn *c, int d)
           else if (n < 0 && errno != EAGAIN && errno != EINTR)
             return FALSE;
         }
+      if (c->eof[d] && c->queued[d] == 0 && c->reset[d])
+        return FALSE;
       if (c->eof[d] && c->queued[d] == 0 && !c->shut[d])
         {
           /* Half-close, passed on: the other side reads its end of file. */

@@ -15,7 +15,7 @@
 #include "wr-glib-compat.h"
 
 /* Bytes in flight per direction: bigger pipes mean fewer splice calls per byte. */
-#define NET_SPLICE_PIPE_SIZE (256 * 1024)
+#define NET_SPLICE_PIPE_SIZE (1024 * 1024)
 #define NET_SPLICE_EVENTS 64
 
 typedef struct
@@ -358,6 +358,9 @@ net_splice_attach (NetSplice *s, GMainContext *context)
     {
       s->epoll_source = g_unix_fd_source_new (s->epfd, G_IO_IN);
       g_source_set_callback (s->epoll_source, G_SOURCE_FUNC (on_epoll), s, NULL);
+      /* As in slirp-loop.c: a source that may not recurse has its fd taken out of the poll
+       * set and put back around each dispatch, two wakeups of the loop per batch of events. */
+      g_source_set_can_recurse (s->epoll_source, TRUE);
       g_source_attach (s->epoll_source, context);
     }
   for (guint i = 0; i < s->listeners->len; i++)

@@ -381,6 +381,7 @@ slirp_loop_attach (SlirpLoop *loop, GMainContext *context)
   loop->tap_source = g_unix_fd_source_new (loop->tap_fd, G_IO_IN);
   g_source_set_callback (loop->tap_source, G_SOURCE_FUNC (tap_readable), loop, NULL);
   g_source_set_name (loop->tap_source, "tap");
+  g_source_set_can_recurse (loop->tap_source, TRUE); /* the same wakeups, per frame burst */
   g_source_attach (loop->tap_source, context);
 }
 

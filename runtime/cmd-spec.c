@@ -59,6 +59,8 @@ run (const ContainerGlobals *g, int argc, char **argv, GError **error)
     return wr_throw_errno (error, "spec: create %s", path), -1;
   if (!wr_write_all (fd, text, strlen (text), error) || !wr_write_all (fd, "\n", 1, error))
     return g_prefix_error (error, "spec: %s: ", path), -1;
+  if (net != NULL && !spec_net_write_files (bundle != NULL ? bundle : ".", error))
+    return g_prefix_error (error, "spec: "), -1;
   return 0;
 }
 

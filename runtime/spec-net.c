@@ -1,9 +1,17 @@
 #include "spec-net.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "warren-config.h"
 #include "wr-error.h"
+#include "wr-fd.h"
+#include "wr-glib-compat.h"
+
+/* warren-netns's DNS forwarder in its default network, 10.0.2.0/24. */
+#define SPEC_NET_RESOLV_CONF "nameserver 10.0.2.3\n"
 
 const char *
 spec_net_helper_path (void)
@@ -66,10 +74,37 @@ spec_net_add (JsonNode *config, const char *mode, const char *const *publish, GE
       json_array_add_string_element (args, "--publish");
       json_array_add_string_element (args, publish[i]);
     }
+  {
+    JsonObject *mount = json_object_new ();
+    JsonArray *options = json_array_new ();
+    json_object_set_string_member (mount, "destination", "/etc/resolv.conf");
+    json_object_set_string_member (mount, "type", "bind");
+    json_object_set_string_member (mount, "source", "resolv.conf"); /* in the bundle */
+    json_array_add_string_element (options, "rbind");
+    json_array_add_string_element (options, "ro");
+    json_object_set_array_member (mount, "options", options);
+    json_array_add_object_element (array_member (root, "mounts"), mount);
+  }
+
   hook = json_object_new ();
   json_object_set_string_member (hook, "path", spec_net_helper_path ());
   json_object_set_array_member (hook, "args", args);
   json_array_add_object_element (array_member (object_member (root, "hooks"), "createRuntime"),
                                  hook);
+  return TRUE;
+}
+
+gboolean
+spec_net_write_files (const char *bundle, GError **error)
+{
+  g_autofree char *path = g_build_filename (bundle, "resolv.conf", NULL);
+  g_autofd int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+
+  if (fd < 0 && errno == EEXIST)
+    return TRUE; /* the bundle's own */
+  if (fd < 0)
+    return wr_throw_errno (error, "create %s", path);
+  if (!wr_write_all (fd, SPEC_NET_RESOLV_CONF, strlen (SPEC_NET_RESOLV_CONF), error))
+    return g_prefix_error (error, "%s: ", path), FALSE;
   return TRUE;
 }

@@ -1,6 +1,7 @@
 /* spec-net: what `warren spec --net slirp [-p SPEC]...` adds to the default config: a network
- * namespace and warren-netns as the createRuntime hook. The rest of the config is
- * spec-default.c's; the helper checks the publish specs when it runs. */
+ * namespace, warren-netns as the createRuntime hook, and a read-only bind of a resolv.conf
+ * naming the helper's DNS forwarder. The rest of the config is spec-default.c's; the helper
+ * checks the publish specs when it runs. */
 #pragma once
 
 #include <glib.h>
@@ -14,3 +15,6 @@ const char *spec_net_helper_path (void);
  * NULL) to `config`, a tree from spec_default_generate(). */
 gboolean spec_net_add (JsonNode *config, const char *mode, const char *const *publish,
                        GError **error);
+
+/* Write the bundle's resolv.conf that the config binds, unless the bundle has one. */
+gboolean spec_net_write_files (const char *bundle, GError **error);

@@ -499,7 +499,10 @@ types = [n["type"] for n in c["linux"]["namespaces"]]
 assert types.count("network") == 1, types
 assert c["hooks"] == {"createRuntime": [{"path": sys.argv[2], "args": [
     "warren-netns", "--publish", "8080:80", "--publish", "127.0.0.1:5353:53/udp"]}]}, c["hooks"]
+assert c["mounts"][-1] == {"destination": "/etc/resolv.conf", "type": "bind",
+    "source": "resolv.conf", "options": ["rbind", "ro"]}, c["mounts"][-1]
 PY
+  [ "$(cat "$dir/resolv.conf")" = "nameserver 10.0.2.3" ]
   run "$WARREN" spec --net bridge --bundle "$BATS_TEST_TMPDIR"
   assert_status 1
   assert_output_contains "spec: --net: 'bridge' is not supported (slirp is)"
@@ -517,10 +520,11 @@ PY
     "$WARREN" spec --rootless --net slirp --bundle "$BUNDLE"
   fi
   update_config "c['process']['terminal'] = False; c['linux'].pop('resources', None)"
-  set_args sh -c 'ip -o addr show tap0; ip route'
+  set_args sh -c 'ip -o addr show tap0; ip route; cat /etc/resolv.conf'
   # The hook keeps its files in the default run dir, shared with other runs: an id of its own.
   run warren run "spec$$"
   assert_status 0
   assert_output_contains "inet 10.0.2.100/24"
   assert_output_contains "default via 10.0.2.2 dev tap0"
+  assert_output_contains "nameserver 10.0.2.3"
 }

@@ -382,15 +382,26 @@ PY
   [ "$output" = done ]
 
   set_args sleep 100
+  # A published TCP port: the companion stays too, and holds nothing of the runtime either.
+  with_netns -p "127.0.0.1:$(port):80"
   run detached create c2
   assert_status 0
-  local hpid
+  local hpid pid
   hpid=$(helper_pid c2)
   [ "$(readlink "/proc/$hpid/fd/0")" = /dev/null ]
   [ "$(readlink "/proc/$hpid/fd/1")" = "$RUN_DIR/c2/log" ]
   [ "$(readlink "/proc/$hpid/fd/2")" = "$RUN_DIR/c2/log" ]
   # A session of its own, away from the runtime's terminal and signals.
   [ "$(ps -o sid= -p "$hpid")" != "$(ps -o sid= -p $$)" ]
+  # The companion is not dumpable: only root may look at its fds.
+  is_root || return 0
+  for pid in $(pgrep -f -- "--run-dir $RUN_DIR"); do
+    [ "$pid" != "$hpid" ] || continue
+    [ "$(readlink "/proc/$pid/fd/0")" = /dev/null ]
+    [ "$(readlink "/proc/$pid/fd/1")" = /dev/null ]
+    [ "$(readlink "/proc/$pid/fd/2")" = /dev/null ]
+    [ "$(ls "/proc/$pid/fd" | wc -l)" = 4 ] # and its socket to the helper
+  done
 }
 
 @test "bad options and annotations are named in the error and nothing starts" {

@@ -55,6 +55,8 @@ static const GOptionEntry entries[] = {
     "Let the container reach the host's 127.0.0.1 through the gateway address", NULL },
   { "disable-dns", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, record_option,
     "No DNS forwarder at .3 of the network", NULL },
+  { "outbound-addr", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
+    "Connections to the outside leave from this host address (or interface's)", "ADDR|IFACE" },
   { "port-driver", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
     "Published TCP ports: splice (default, fast) or slirp (keeps the client's address)", "DRIVER" },
   { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_run_dir,

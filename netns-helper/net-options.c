@@ -1,6 +1,8 @@
 #include "net-options.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "wr-error.h"
@@ -144,6 +146,40 @@ parse_mac (NetOptions *o, const char *value, GError **error)
   return TRUE;
 }
 
+/* An IPv4 address, or an interface whose first IPv4 address is taken now. */
+static gboolean
+parse_outbound (NetOptions *o, const char *value, GError **error)
+{
+  struct ifaddrs *list = NULL;
+  gboolean found = FALSE;
+
+  if (inet_pton (AF_INET, value, &o->outbound) == 1)
+    {
+      o->has_outbound = TRUE;
+      return TRUE;
+    }
+  if (strchr (value, ':') != NULL)
+    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED, "'%s': IPv6 is not supported yet", value);
+  if (strlen (value) >= IFNAMSIZ || strchr (value, '/') != NULL)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s' is neither an IPv4 address nor an interface name", value);
+  if (getifaddrs (&list) < 0)
+    return wr_throw_errno (error, "list the interfaces");
+  for (struct ifaddrs *i = list; i != NULL && !found; i = i->ifa_next)
+    if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET
+        && strcmp (i->ifa_name, value) == 0)
+      {
+        o->outbound = ((struct sockaddr_in *) i->ifa_addr)->sin_addr;
+        found = TRUE;
+      }
+  freeifaddrs (list);
+  if (!found)
+    return wr_throw (error, WARREN_ERROR_NOT_FOUND,
+                     "'%s' is neither an IPv4 address nor an interface with one", value);
+  o->has_outbound = TRUE;
+  return TRUE;
+}
+
 static gboolean
 parse_flag (const char *value, gboolean *out, GError **error)
 {
@@ -187,6 +223,8 @@ set_one (NetOptions *o, const char *name, const char *value, GError **error)
     return parse_flag (value, &o->allow_host_loopback, error);
   if (strcmp (name, "disable-dns") == 0)
     return parse_flag (value, &o->disable_dns, error);
+  if (strcmp (name, "outbound-addr") == 0)
+    return parse_outbound (o, value, error);
   if (strcmp (name, "port-driver") == 0)
     {
       if (strcmp (value, "splice") == 0)

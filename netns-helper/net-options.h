@@ -45,6 +45,8 @@ typedef struct
   gboolean has_mac;
   guint8 mac[6];
   NetPortDriver port_driver; /* for TCP; UDP always goes through libslirp */
+  gboolean has_outbound;
+  struct in_addr outbound; /* libslirp's connections to the outside leave from here */
 } NetOptions;
 
 NetOptions *net_options_new (void);

@@ -51,6 +51,7 @@ struct SlirpLoop
   GPtrArray *timers;  /* of SlirpLoopTimer */
   guint8 *frame;
   NetFilter *filter;
+  struct sockaddr_in outbound; /* libslirp keeps a pointer to it */
 };
 
 static gint64
@@ -341,6 +342,12 @@ slirp_loop_new (const NetOptions *o, int tap_fd, GError **error)
   cfg.vnameserver = net_options_host_addr (o, NET_OFFSET_DNS);
   cfg.disable_dns = o->disable_dns;
   cfg.enable_emu = false;
+  if (o->has_outbound)
+    {
+      loop->outbound.sin_family = AF_INET;
+      loop->outbound.sin_addr = o->outbound;
+      cfg.outbound_addr = &loop->outbound;
+    }
   cfg.if_mtu = o->mtu;
   cfg.if_mru = o->mtu;
   /* net-filter.c keeps the host's loopback out of reach. libslirp's own switch does it too,

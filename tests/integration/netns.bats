@@ -54,8 +54,9 @@ s.bind(("127.0.0.1", port))
 s.listen()
 open(d + "/server.ready", "w").close()
 s.settimeout(30)
-c, _ = s.accept()
+c, peer = s.accept()
 c.settimeout(5)
+open(d + "/server.peer", "w").write(peer[0])
 open(d + "/server.got", "wb").write(c.recv(100))
 c.sendall(b"from-host\n")
 c.close()
@@ -184,6 +185,19 @@ wait_gone() { # pid tenths-of-a-second
   assert_status 0
   assert_output_contains "from-host"
   [ "$(cat "$BATS_TEST_TMPDIR/server.got")" = hi ]
+  [ "$(cat "$BATS_TEST_TMPDIR/server.peer")" = 127.0.0.1 ]
+}
+
+@test "--outbound-addr: the container's connections leave from that host address" {
+  local p
+  p=$(port)
+  host_server "$p"
+  with_netns --allow-host-loopback --outbound-addr 127.0.0.2
+  set_args sh -c "echo hi | nc -w 5 10.0.2.2 $p"
+  run warren run c1
+  assert_status 0
+  assert_output_contains "from-host"
+  [ "$(cat "$BATS_TEST_TMPDIR/server.peer")" = 127.0.0.2 ]
 }
 
 @test "a published TCP port reaches a server in the container, spliced" {
@@ -429,6 +443,7 @@ PY
 --mac 01:00:00:00:00:01||--mac: '01:00:00:00:00:01' is a multicast address
 --ipv6||Unknown option --ipv6
 --port-driver fast||--port-driver: 'fast' is not splice or slirp
+--outbound-addr nosuchif0||--outbound-addr: 'nosuchif0' is neither an IPv4 address nor an interface with one
 |'warren.net.mtu': 'x'|annotation warren.net.mtu: 'x' is not a number
 |'warren.net.bogus': '1'|annotation warren.net.bogus: unknown option
 |'warren.net.publish': '8080:80, 53/udp'|annotation warren.net.publish: '53/udp': expected

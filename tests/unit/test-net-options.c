@@ -87,6 +87,20 @@ test_options (void)
   g_assert_true (net_options_set (o, "port-driver", "slirp", "--port-driver", NULL));
   g_assert_cmpint (o->port_driver, ==, NET_PORT_DRIVER_SLIRP);
 
+  g_assert_true (net_options_set (o, "outbound-addr", "lo", "--outbound-addr", NULL));
+  inet_ntop (AF_INET, &o->outbound, addr, sizeof addr);
+  g_assert_cmpstr (addr, ==, "127.0.0.1");
+  g_assert_true (net_options_set (o, "outbound-addr", "127.0.0.2", "--outbound-addr", NULL));
+  inet_ntop (AF_INET, &o->outbound, addr, sizeof addr);
+  g_assert_cmpstr (addr, ==, "127.0.0.2");
+  g_assert_false (net_options_set (o, "outbound-addr", "nosuchif0", "--outbound-addr", &error));
+  assert_message (error, "--outbound-addr: 'nosuchif0' is neither an IPv4 address nor an "
+                         "interface with one");
+  g_clear_error (&error);
+  g_assert_false (net_options_set (o, "outbound-addr", "::1", "--outbound-addr", &error));
+  assert_message (error, "IPv6 is not supported yet");
+  g_clear_error (&error);
+
   g_assert_false (net_options_set (o, "mtu", "67", "--mtu", &error));
   assert_message (error, "--mtu: '67' is not a number between 68 and 65521");
   g_clear_error (&error);

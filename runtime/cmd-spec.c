@@ -7,17 +7,24 @@
 #include <unistd.h>
 
 #include "spec-default.h"
+#include "spec-net.h"
 #include "wr-error.h"
 #include "wr-fd.h"
 #include "wr-glib-compat.h"
 
 static char *bundle;
 static gboolean rootless;
+static char *net;
+static char **publish;
 
 static const GOptionEntry entries[] = {
   { "bundle", 'b', 0, G_OPTION_ARG_FILENAME, &bundle, "Write config.json into DIR", "DIR" },
   { "rootless", 0, 0, G_OPTION_ARG_NONE, &rootless,
     "A config for an unprivileged user (user namespace, own ids mapped)", NULL },
+  { "net", 0, 0, G_OPTION_ARG_STRING, &net,
+    "A network namespace with its network: slirp (warren-netns as a hook)", "MODE" },
+  { "publish", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &publish,
+    "With --net slirp: publish a port (repeatable)", "[HOSTIP:]HOSTPORT:PORT[/tcp|/udp]" },
   { NULL },
 };
 
@@ -35,6 +42,9 @@ run (const ContainerGlobals *g, int argc, char **argv, GError **error)
     return -1;
   options.rootless = rootless;
   node = spec_default_generate (&options);
+  if ((net != NULL || publish != NULL)
+      && !spec_net_add (node, net, (const char *const *) publish, error))
+    return g_prefix_error (error, "spec: "), -1;
   json_generator_set_root (gen, node);
   json_generator_set_pretty (gen, TRUE);
   json_generator_set_indent (gen, 2);
@@ -49,6 +59,8 @@ run (const ContainerGlobals *g, int argc, char **argv, GError **error)
     return wr_throw_errno (error, "spec: create %s", path), -1;
   if (!wr_write_all (fd, text, strlen (text), error) || !wr_write_all (fd, "\n", 1, error))
     return g_prefix_error (error, "spec: %s: ", path), -1;
+  if (net != NULL && !spec_net_write_files (bundle != NULL ? bundle : ".", error))
+    return g_prefix_error (error, "spec: "), -1;
   return 0;
 }
 

@@ -74,6 +74,10 @@ setup() {
 }
 
 teardown() {
+  teardown_containers
+}
+
+teardown_containers() {
   local id job
   # Background helpers of a failed test must not hold bats' output open.
   for job in $(jobs -p); do kill "$job" 2>/dev/null || true; done

@@ -1,0 +1,180 @@
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "sandbox.h"
+#include "wr-error.h"
+#include "wr-glib-compat.h"
+
+#define DAEMON_REPLY_MAX 1024
+
+static gboolean
+redirect_stdio (int log_fd, GError **error)
+{
+  g_autofd int null_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+
+  if (null_fd < 0)
+    return wr_throw_errno (error, "open /dev/null");
+  /* The hook's stdin, stdout and stderr are the runtime's pipes: holding any of them would
+   * keep `warren run ... | cat` waiting for us. */
+  if (dup2 (null_fd, STDIN_FILENO) < 0 || dup2 (log_fd, STDOUT_FILENO) < 0
+      || dup2 (log_fd, STDERR_FILENO) < 0)
+    return wr_throw_errno (error, "redirect stdio to the log");
+  return TRUE;
+}
+
+DaemonSide
+daemon_fork (int log_fd, int *out_ready_fd, GError **error)
+{
+  int ready[2];
+  pid_t pid;
+  char reply[DAEMON_REPLY_MAX + 1];
+  gsize len = 0;
+  ssize_t n;
+
+  if (pipe2 (ready, O_CLOEXEC) < 0)
+    return wr_throw_errno (error, "pipe"), DAEMON_FAILED;
+  pid = fork ();
+  if (pid < 0)
+    {
+      wr_throw_errno (error, "fork");
+      (void) close (ready[0]);
+      (void) close (ready[1]);
+      return DAEMON_FAILED;
+    }
+  if (pid == 0)
+    {
+      g_autoptr (GError) local_error = NULL;
+
+      (void) close (ready[0]);
+      /* A session of our own, away from the runtime's terminal and its signals. One fork
+       * only (it is on the container's start-up path): as a session leader the daemon could
+       * get a controlling terminal by opening one, and it opens none. */
+      if (setsid () < 0)
+        _exit (1);
+      if (!redirect_stdio (log_fd, &local_error))
+        {
+          g_warning ("%s", local_error->message);
+          _exit (1);
+        }
+      *out_ready_fd = ready[1];
+      return DAEMON_IN_CHILD;
+    }
+
+  (void) close (ready[1]);
+  /* "R" when the daemon is ready, else its error message, else nothing if it died. */
+  for (;;)
+    {
+      n = read (ready[0], reply + len, sizeof reply - 1 - len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0 || (len += (gsize) n) == sizeof reply - 1)
+        break;
+    }
+  (void) close (ready[0]);
+  reply[len] = '\0';
+  if (strcmp (reply, "R") == 0)
+    return DAEMON_IN_PARENT;
+  if (len > 0)
+    wr_throw (error, WARREN_ERROR_FAILED, "%s", reply);
+  else
+    wr_throw (error, WARREN_ERROR_FAILED, "the helper exited before it was ready");
+  return DAEMON_FAILED;
+}
+
+void
+daemon_report_failure (int ready_fd, const GError *error)
+{
+  if (ready_fd < 0)
+    return;
+  (void) !write (ready_fd, error->message, MIN (strlen (error->message), DAEMON_REPLY_MAX));
+  (void) close (ready_fd);
+}
+
+typedef struct
+{
+  GMainLoop *main_loop;
+  const char *what;
+  int signal; /* the one that stopped us, or 0 */
+} DaemonStop;
+
+static gboolean
+on_init_exit (int fd, GIOCondition cond, gpointer user_data)
+{
+  DaemonStop *stop = user_data;
+
+  g_message ("%s exited", stop->what);
+  g_main_loop_quit (stop->main_loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_signal (int fd, GIOCondition cond, gpointer user_data)
+{
+  DaemonStop *stop = user_data;
+  struct signalfd_siginfo info;
+
+  if (read (fd, &info, sizeof info) == sizeof info)
+    {
+      stop->signal = (int) info.ssi_signo;
+      g_message ("stopping on signal %d", stop->signal);
+      g_main_loop_quit (stop->main_loop);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+daemon_run (int pidfd, int ready_fd, const char *what, GError **error)
+{
+  g_autoptr (GMainLoop) main_loop = g_main_loop_new (NULL, FALSE);
+  g_autofd int sfd = -1;
+  DaemonStop stop = { main_loop, what, 0 };
+  sigset_t mask;
+  guint pid_watch, signal_watch;
+  gboolean ok;
+
+  /* Signals through a signalfd: GLib's own unix signal handling needs a thread. */
+  sigemptyset (&mask);
+  sigaddset (&mask, SIGTERM);
+  sigaddset (&mask, SIGINT);
+  sigaddset (&mask, SIGHUP);
+  if (sigprocmask (SIG_BLOCK, &mask, NULL) < 0)
+    ok = wr_throw_errno (error, "sigprocmask");
+  else if ((sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+    ok = wr_throw_errno (error, "signalfd");
+  /* Everything is set up: from here on the helper needs no privilege, and gives them up
+   * before the first packet (and before the hook returns, so a failure is the hook's). */
+  else
+    ok = sandbox_enter (SANDBOX_HELPER, error);
+  if (!ok)
+    {
+      if (ready_fd >= 0)
+        daemon_report_failure (ready_fd, *error);
+      return FALSE;
+    }
+  /* A peer closing a forwarded connection must not kill us. */
+  (void) signal (SIGPIPE, SIG_IGN);
+
+  pid_watch = g_unix_fd_add (pidfd, G_IO_IN, on_init_exit, &stop);
+  signal_watch = g_unix_fd_add (sfd, G_IO_IN, on_signal, &stop);
+  if (ready_fd >= 0)
+    {
+      if (write (ready_fd, "R", 1) != 1)
+        g_warning ("tell the hook we are ready: %s", g_strerror (errno));
+      (void) close (ready_fd);
+    }
+  /* Only now: the first message loads the time zone and charset tables, which is not
+   * worth delaying the container for. */
+  g_message ("%s: network up", what);
+  g_main_loop_run (main_loop);
+  g_source_remove (signal_watch);
+  g_source_remove (pid_watch);
+  return TRUE;
+}

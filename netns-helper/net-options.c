@@ -1,0 +1,299 @@
+#include "net-options.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <string.h>
+
+#include "wr-error.h"
+
+#define ANNOTATION_PREFIX "warren.net."
+
+NetOptions *
+net_options_new (void)
+{
+  NetOptions *o = g_new0 (NetOptions, 1);
+
+  o->publish = g_ptr_array_new_with_free_func ((GDestroyNotify) net_publish_clear);
+  o->mtu = NET_MTU_DEFAULT;
+  o->network.s_addr = htonl (0x0a000200); /* 10.0.2.0/24, as slirp4netns and QEMU */
+  o->prefix_len = 24;
+  return o;
+}
+
+void
+net_options_free (NetOptions *o)
+{
+  if (o == NULL)
+    return;
+  g_ptr_array_unref (o->publish);
+  g_free (o);
+}
+
+void
+net_publish_clear (NetPublish *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->spec);
+  g_free (p);
+}
+
+static gboolean
+parse_port (const char *text, const char *spec, const char *which, guint16 *out_port,
+            GError **error)
+{
+  guint64 v;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, 65535, &v, NULL))
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s': %s '%s' is not a port number between 1 and 65535", spec, which, text);
+  *out_port = (guint16) v;
+  return TRUE;
+}
+
+gboolean
+net_publish_parse (const char *spec, NetPublish *out, GError **error)
+{
+  g_autofree char *copy = g_strdup (spec);
+  g_auto (GStrv) parts = NULL;
+  NetPublish p = { 0 };
+  char *slash = strchr (copy, '/');
+  guint n;
+
+  p.proto = NET_PROTO_TCP;
+  if (slash != NULL)
+    {
+      *slash = '\0';
+      if (strcmp (slash + 1, "tcp") == 0)
+        p.proto = NET_PROTO_TCP;
+      else if (strcmp (slash + 1, "udp") == 0)
+        p.proto = NET_PROTO_UDP;
+      else
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "'%s': protocol '%s' is not tcp or udp", spec, slash + 1);
+    }
+  if (strchr (copy, '[') != NULL)
+    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
+                     "'%s': IPv6 host addresses are not supported yet", spec);
+  parts = g_strsplit (copy, ":", -1);
+  n = g_strv_length (parts);
+  if (n != 2 && n != 3)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s': expected [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]", spec);
+  p.host_addr.s_addr = htonl (INADDR_ANY);
+  if (n == 3 && inet_pton (AF_INET, parts[0], &p.host_addr) != 1)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s': host address '%s' is not an IPv4 address", spec, parts[0]);
+  if (!parse_port (parts[n - 2], spec, "host port", &p.host_port, error)
+      || !parse_port (parts[n - 1], spec, "container port", &p.container_port, error))
+    return FALSE;
+  p.spec = g_strdup (spec);
+  *out = p;
+  return TRUE;
+}
+
+static gboolean
+parse_cidr (NetOptions *o, const char *value, GError **error)
+{
+  g_autofree char *copy = g_strdup (value);
+  char *slash = strchr (copy, '/');
+  struct in_addr addr;
+  guint64 len;
+  guint32 mask;
+
+  if (slash == NULL)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s' is not an IPv4 network such as 10.0.2.0/24", value);
+  *slash = '\0';
+  if (inet_pton (AF_INET, copy, &addr) != 1)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "'%s' is not an IPv4 address", copy);
+  /* The container sits at .100 of the network: anything smaller than a /25 has no room. */
+  if (!g_ascii_string_to_unsigned (slash + 1, 10, 8, 25, &len, NULL))
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s': the prefix length must be between 8 and 25", value);
+  mask = len == 0 ? 0 : ~0u << (32 - len);
+  if ((ntohl (addr.s_addr) & ~mask) != 0)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s': host bits are set; the network address is needed", value);
+  o->network = addr;
+  o->prefix_len = (guint) len;
+  return TRUE;
+}
+
+static gboolean
+parse_mac (NetOptions *o, const char *value, GError **error)
+{
+  guint8 mac[6];
+  g_auto (GStrv) parts = g_strsplit (value, ":", -1);
+
+  if (g_strv_length (parts) != 6)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s' is not a MAC address such as 02:42:0a:00:02:64", value);
+  for (guint i = 0; i < 6; i++)
+    {
+      guint64 v;
+      if (strlen (parts[i]) != 2 || !g_ascii_string_to_unsigned (parts[i], 16, 0, 255, &v, NULL))
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "'%s' is not a MAC address such as 02:42:0a:00:02:64", value);
+      mac[i] = (guint8) v;
+    }
+  if ((mac[0] & 1) != 0)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s' is a multicast address; a unicast one is needed", value);
+  memcpy (o->mac, mac, sizeof mac);
+  o->has_mac = TRUE;
+  return TRUE;
+}
+
+/* An IPv4 address, or an interface whose first IPv4 address is taken now. */
+static gboolean
+parse_outbound (NetOptions *o, const char *value, GError **error)
+{
+  struct ifaddrs *list = NULL;
+  gboolean found = FALSE;
+
+  if (inet_pton (AF_INET, value, &o->outbound) == 1)
+    {
+      o->has_outbound = TRUE;
+      return TRUE;
+    }
+  if (strchr (value, ':') != NULL)
+    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED, "'%s': IPv6 is not supported yet", value);
+  if (strlen (value) >= IFNAMSIZ || strchr (value, '/') != NULL)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s' is neither an IPv4 address nor an interface name", value);
+  if (getifaddrs (&list) < 0)
+    return wr_throw_errno (error, "list the interfaces");
+  for (struct ifaddrs *i = list; i != NULL && !found; i = i->ifa_next)
+    if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET
+        && strcmp (i->ifa_name, value) == 0)
+      {
+        o->outbound = ((struct sockaddr_in *) i->ifa_addr)->sin_addr;
+        found = TRUE;
+      }
+  freeifaddrs (list);
+  if (!found)
+    return wr_throw (error, WARREN_ERROR_NOT_FOUND,
+                     "'%s' is neither an IPv4 address nor an interface with one", value);
+  o->has_outbound = TRUE;
+  return TRUE;
+}
+
+static gboolean
+parse_flag (const char *value, gboolean *out, GError **error)
+{
+  if (value == NULL || strcmp (value, "true") == 0)
+    *out = TRUE;
+  else if (strcmp (value, "false") == 0)
+    *out = FALSE;
+  else
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "'%s' is not true or false", value);
+  return TRUE;
+}
+
+static gboolean
+set_one (NetOptions *o, const char *name, const char *value, GError **error)
+{
+  if (strcmp (name, "publish") == 0)
+    {
+      NetPublish p;
+      if (o->publish->len >= NET_PUBLISH_MAX)
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "'%s': at most %d ports can be published", value, NET_PUBLISH_MAX);
+      if (!net_publish_parse (value, &p, error))
+        return FALSE;
+      g_ptr_array_add (o->publish, g_memdup2 (&p, sizeof p));
+      return TRUE;
+    }
+  if (strcmp (name, "mtu") == 0)
+    {
+      guint64 v;
+      if (!g_ascii_string_to_unsigned (value, 10, NET_MTU_MIN, NET_MTU_MAX, &v, NULL))
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "'%s' is not a number between %d and %d", value, NET_MTU_MIN, NET_MTU_MAX);
+      o->mtu = (guint) v;
+      return TRUE;
+    }
+  if (strcmp (name, "cidr") == 0)
+    return parse_cidr (o, value, error);
+  if (strcmp (name, "mac") == 0)
+    return parse_mac (o, value, error);
+  if (strcmp (name, "allow-host-loopback") == 0)
+    return parse_flag (value, &o->allow_host_loopback, error);
+  if (strcmp (name, "disable-dns") == 0)
+    return parse_flag (value, &o->disable_dns, error);
+  if (strcmp (name, "outbound-addr") == 0)
+    return parse_outbound (o, value, error);
+  if (strcmp (name, "port-driver") == 0)
+    {
+      if (strcmp (value, "splice") == 0)
+        o->port_driver = NET_PORT_DRIVER_SPLICE;
+      else if (strcmp (value, "slirp") == 0)
+        o->port_driver = NET_PORT_DRIVER_SLIRP;
+      else
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "'%s' is not splice or slirp",
+                         value);
+      return TRUE;
+    }
+  return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED, "unknown option");
+}
+
+gboolean
+net_options_set (NetOptions *o, const char *name, const char *value, const char *what,
+                 GError **error)
+{
+  if (!set_one (o, name, value, error))
+    return g_prefix_error (error, "%s: ", what), FALSE;
+  return TRUE;
+}
+
+gboolean
+net_options_apply_annotations (NetOptions *o, JsonObject *annotations, GError **error)
+{
+  g_autoptr (GList) members = json_object_get_members (annotations);
+
+  /* Sorted, so that the first bad annotation reported does not depend on hash order. */
+  members = g_list_sort (members, (GCompareFunc) strcmp);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      JsonNode *node = json_object_get_member (annotations, key);
+      g_autofree char *what = NULL;
+      const char *value;
+
+      if (!g_str_has_prefix (key, ANNOTATION_PREFIX))
+        continue;
+      what = g_strdup_printf ("annotation %s", key);
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "%s: must be a string", what);
+      value = json_node_get_string (node);
+      if (strcmp (key, ANNOTATION_PREFIX "publish") == 0)
+        {
+          g_auto (GStrv) specs = g_strsplit (value, ",", -1);
+          for (guint i = 0; specs[i] != NULL; i++)
+            {
+              g_strstrip (specs[i]);
+              if (specs[i][0] != '\0' && !net_options_set (o, "publish", specs[i], what, error))
+                return FALSE;
+            }
+          continue;
+        }
+      if (!net_options_set (o, key + strlen (ANNOTATION_PREFIX), value, what, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+net_options_splices (const NetOptions *o, const NetPublish *p)
+{
+  return p->proto == NET_PROTO_TCP && o->port_driver == NET_PORT_DRIVER_SPLICE;
+}
+
+struct in_addr
+net_options_host_addr (const NetOptions *o, guint offset)
+{
+  struct in_addr a = { .s_addr = htonl (ntohl (o->network.s_addr) + offset) };
+  return a;
+}

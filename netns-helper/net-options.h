@@ -1,0 +1,79 @@
+/* net-options: what a user can ask of warren-netns (published ports, MTU, address range,
+ * host loopback, DNS, MAC), from command-line options and from `warren.net.*` annotations,
+ * checked and turned into values. Acting on them is left to tap.c, slirp-loop.c and
+ * net-forward.c. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <netinet/in.h>
+
+#define NET_MTU_DEFAULT 65520
+#define NET_MTU_MIN 68
+#define NET_MTU_MAX 65521 /* libslirp's IF_MTU_MAX */
+#define NET_PUBLISH_MAX 256
+
+typedef enum
+{
+  NET_PROTO_TCP,
+  NET_PROTO_UDP,
+} NetProto;
+
+typedef enum
+{
+  NET_PORT_DRIVER_SPLICE, /* TCP through the companion and splice(2), net-splice.c */
+  NET_PORT_DRIVER_SLIRP,  /* everything through libslirp's hostfwd, net-forward.c */
+} NetPortDriver;
+
+typedef struct
+{
+  struct in_addr host_addr; /* INADDR_ANY unless given */
+  guint16 host_port;
+  guint16 container_port;
+  NetProto proto;
+  char *spec; /* as the user wrote it, for messages */
+} NetPublish;
+
+typedef struct
+{
+  GPtrArray *publish; /* of NetPublish */
+  guint mtu;
+  struct in_addr network; /* network address of --cidr, host byte order never */
+  guint prefix_len;
+  gboolean allow_host_loopback;
+  gboolean disable_dns;
+  gboolean has_mac;
+  guint8 mac[6];
+  NetPortDriver port_driver; /* for TCP; UDP always goes through libslirp */
+  gboolean has_outbound;
+  struct in_addr outbound; /* libslirp's connections to the outside leave from here */
+} NetOptions;
+
+NetOptions *net_options_new (void);
+void net_options_free (NetOptions *options);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NetOptions, net_options_free)
+
+/* Set option `name` (the long option name without dashes: "publish", "mtu", ...) from its
+ * text. `what` names where it came from in messages ("--mtu", "annotation warren.net.mtu").
+ * Flags take "true" or "false". */
+gboolean net_options_set (NetOptions *options, const char *name, const char *value,
+                          const char *what, GError **error);
+
+/* Apply every `warren.net.*` member of an OCI annotations object; an unknown
+ * `warren.net.` key is an error. `warren.net.publish` holds comma-separated specs. */
+gboolean net_options_apply_annotations (NetOptions *options, JsonObject *annotations,
+                                        GError **error);
+
+/* Whether `publish` takes the splice fast path under these options. */
+gboolean net_options_splices (const NetOptions *options, const NetPublish *publish);
+
+/* Parse `[HOSTIP:]HOSTPORT:CPORT[/tcp|/udp]`. */
+gboolean net_publish_parse (const char *spec, NetPublish *out_publish, GError **error);
+void net_publish_clear (NetPublish *publish);
+
+/* Addresses inside the --cidr network: the container (.100), the gateway that is the host
+ * (.2) and the DNS forwarder (.3). */
+struct in_addr net_options_host_addr (const NetOptions *options, guint offset);
+#define NET_OFFSET_GATEWAY 2
+#define NET_OFFSET_DNS 3
+#define NET_OFFSET_CONTAINER 100

@@ -1,0 +1,22 @@
+/* slirp-loop: libslirp driven from a GMainContext. One GSource polls libslirp's sockets and
+ * runs its timers; a second one reads frames from the tap and feeds them to slirp_input(),
+ * and libslirp's send_packet writes frames back to the tap. What the network looks like
+ * (addresses, published ports) is decided by the caller through net-options.h. */
+#pragma once
+
+#include <glib.h>
+#include <slirp/libslirp.h>
+
+#include "net-options.h"
+
+typedef struct SlirpLoop SlirpLoop;
+
+/* A libslirp instance for the network of `options`, writing to `tap_fd` (borrowed: it must
+ * outlive the loop). No source is attached yet: see slirp_loop_attach(). */
+SlirpLoop *slirp_loop_new (const NetOptions *options, int tap_fd, GError **error);
+Slirp *slirp_loop_get_slirp (SlirpLoop *loop);
+/* Start moving packets in `context`. */
+void slirp_loop_attach (SlirpLoop *loop, GMainContext *context);
+/* Detach the sources and free libslirp, closing every socket it holds. */
+void slirp_loop_free (SlirpLoop *loop);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SlirpLoop, slirp_loop_free)

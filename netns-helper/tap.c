@@ -1,0 +1,158 @@
+#include "tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "companion.h"
+#include "netlink.h"
+#include "wr-error.h"
+#include "wr-fd.h"
+#include "wr-glib-compat.h"
+
+#define TAP_ERROR_MAX 1024
+
+/* In the child, inside the namespaces: create and configure tap0. */
+static int
+tap_configure (const NetOptions *o, GError **error)
+{
+  g_autofd int tap = -1;
+  g_autofd int nl = -1;
+  struct ifreq ifr = { 0 };
+  struct in_addr addr = net_options_host_addr (o, NET_OFFSET_CONTAINER);
+  struct in_addr gateway = net_options_host_addr (o, NET_OFFSET_GATEWAY);
+  int lo, index;
+
+  tap = open ("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+  if (tap < 0)
+    return wr_throw_errno (error, "open /dev/net/tun"), -1;
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+  g_strlcpy (ifr.ifr_name, TAP_NAME, sizeof ifr.ifr_name);
+  if (ioctl (tap, TUNSETIFF, &ifr) < 0)
+    return wr_throw_errno (error, "create %s", TAP_NAME), -1;
+  if ((nl = netlink_open (error)) < 0)
+    return -1;
+  if ((lo = (int) if_nametoindex ("lo")) == 0)
+    return wr_throw_errno (error, "find lo"), -1;
+  if ((index = (int) if_nametoindex (TAP_NAME)) == 0)
+    return wr_throw_errno (error, "find %s", TAP_NAME), -1;
+  if (!netlink_link_up (nl, lo, 0, NULL, error))
+    return g_prefix_error (error, "lo: "), -1;
+  if (!netlink_link_up (nl, index, o->mtu, o->has_mac ? o->mac : NULL, error)
+      || !netlink_add_address (nl, index, addr, o->prefix_len, error)
+      || !netlink_add_default_route (nl, index, gateway, error))
+    return g_prefix_error (error, "%s: ", TAP_NAME), -1;
+  return g_steal_fd (&tap);
+}
+
+static G_GNUC_NORETURN void
+tap_child (int sock, int userns_fd, int netns_fd, const NetOptions *o, gboolean companion)
+{
+  g_autoptr (GError) error = NULL;
+  int tap = -1;
+
+  /* In the container's user namespace its root could ptrace us, were the memory not from
+   * the host's: no core dumps, no ptrace from in there (the CVE-2019-5736 class). */
+  (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* The user namespace first: it is what gives us CAP_NET_ADMIN over the network
+   * namespace, which it owns. */
+  if (userns_fd >= 0 && setns (userns_fd, CLONE_NEWUSER) < 0)
+    wr_throw_errno (&error, "join the container's user namespace");
+  else if (setns (netns_fd, CLONE_NEWNET) < 0)
+    wr_throw_errno (&error, "join the container's network namespace");
+  else
+    tap = tap_configure (o, &error);
+  if (tap < 0 || !wr_fd_send (sock, tap, "ok", 2, &error))
+    {
+      gsize len = MIN (strlen (error->message), TAP_ERROR_MAX);
+      (void) !send (sock, error->message, len, MSG_NOSIGNAL);
+      _exit (1);
+    }
+  (void) close (tap);
+  if (companion)
+    companion_run (sock);
+  _exit (0);
+}
+
+/* The child's first message: the tap fd with "ok", or its error message alone. */
+static int
+tap_receive (int sock, GError **error)
+{
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } control;
+  char msg[TAP_ERROR_MAX + 1];
+  struct iovec iov = { .iov_base = msg, .iov_len = TAP_ERROR_MAX };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+  struct cmsghdr *cmsg;
+  int fd = -1;
+  ssize_t n;
+
+  memset (&control, 0, sizeof control);
+  mh.msg_control = control.buf;
+  mh.msg_controllen = sizeof control.buf;
+  do
+    n = recvmsg (sock, &mh, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return wr_throw_errno (error, "receive the tap fd"), -1;
+  cmsg = CMSG_FIRSTHDR (&mh);
+  if (cmsg != NULL && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS
+      && cmsg->cmsg_len == CMSG_LEN (sizeof (int)))
+    memcpy (&fd, CMSG_DATA (cmsg), sizeof fd);
+  if (fd >= 0 && (mh.msg_flags & MSG_CTRUNC) == 0 && n == 2 && memcmp (msg, "ok", 2) == 0)
+    return fd;
+  if (fd >= 0)
+    (void) close (fd);
+  msg[MAX (n, 0)] = '\0';
+  return wr_throw (error, WARREN_ERROR_FAILED, "%s",
+                   n > 0 && cmsg == NULL ? msg : "the tap child failed without a message"),
+         -1;
+}
+
+int
+tap_create (int userns_fd, int netns_fd, const NetOptions *o, int *out_companion, GError **error)
+{
+  g_autofd int ours = -1;
+  g_autofd int theirs = -1;
+  int sv[2];
+  int status;
+  int tap;
+  pid_t pid;
+
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return wr_throw_errno (error, "socketpair"), -1;
+  ours = sv[0];
+  theirs = sv[1];
+  /* A child, because joining a user namespace cannot be undone. */
+  pid = fork ();
+  if (pid < 0)
+    return wr_throw_errno (error, "fork"), -1;
+  if (pid == 0)
+    {
+      (void) close (ours);
+      tap_child (theirs, userns_fd, netns_fd, o, out_companion != NULL);
+    }
+  g_clear_fd (&theirs, NULL);
+  tap = tap_receive (ours, error);
+  if (tap >= 0 && out_companion != NULL)
+    {
+      /* It stays, serving connects; its parent (this hook process) exits soon after. */
+      *out_companion = g_steal_fd (&ours);
+      return tap;
+    }
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      break;
+  return tap;
+}

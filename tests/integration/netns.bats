@@ -1,0 +1,556 @@
+#!/usr/bin/env bats
+# warren-netns as a createRuntime hook: the container's tap0, the host's loopback, published
+# ports, the helper's life and its errors. Traffic stays on this machine: 127.0.0.1 on the
+# host, the slirp network inside the container.
+
+load helpers
+
+WARREN_NETNS=${WARREN_NETNS:?WARREN_NETNS must name the warren-netns binary}
+
+setup() {
+  setup_bundle
+  cd "$BUNDLE"
+  RUN_DIR=$BATS_TEST_TMPDIR/netns-run
+  # Ports of their own per suite and per test: the suites may run side by side.
+  if is_root; then PORT_BASE=21000; else PORT_BASE=22000; fi
+}
+
+teardown() {
+  local f
+  teardown_containers
+  # A helper that a failed test left behind.
+  for f in "$RUN_DIR"/*/pid; do
+    [ -f "$f" ] && kill "$(cat "$f" 2>/dev/null)" 2>/dev/null || true
+  done
+}
+
+port() { echo $((PORT_BASE + BATS_TEST_NUMBER * 4 + ${1:-0})); }
+
+json_args() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@"; }
+
+add_network_namespace() {
+  update_config "
+ns = c['linux']['namespaces']
+if not any(n['type'] == 'network' for n in ns):
+    ns.append({'type': 'network'})"
+}
+
+# with_netns ARG...: a network namespace, and warren-netns as its createRuntime hook.
+with_netns() {
+  add_network_namespace
+  update_config "c['hooks'] = {'createRuntime': [{'path': '$WARREN_NETNS', 'timeout': 30,
+    'args': $(json_args warren-netns --run-dir "$RUN_DIR" "$@")}]}"
+}
+
+# host_server PORT: in the background, a TCP server on 127.0.0.1:PORT that answers one
+# connection with "from-host" and keeps what it got in $BATS_TEST_TMPDIR/server.got.
+host_server() {
+  python3 - "$1" "$BATS_TEST_TMPDIR" >/dev/null 2>&1 <<'PY' &
+import socket, sys
+port, d = int(sys.argv[1]), sys.argv[2]
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port))
+s.listen()
+open(d + "/server.ready", "w").close()
+s.settimeout(30)
+c, peer = s.accept()
+c.settimeout(5)
+open(d + "/server.peer", "w").write(peer[0])
+open(d + "/server.got", "wb").write(c.recv(100))
+c.sendall(b"from-host\n")
+c.close()
+PY
+  local i
+  for i in $(seq 1 100); do
+    [ -e "$BATS_TEST_TMPDIR/server.ready" ] && return 0
+    sleep 0.05
+  done
+  echo "the host server on port $1 never listened" >&2
+  return 1
+}
+
+# host_client tcp|udp PORT: read what the server on 127.0.0.1:PORT says (UDP: send it "ping"
+# first) and print it. Retries for a while: the server in the container may not listen yet.
+host_client() {
+  python3 - "$1" "$2" <<'PY'
+import socket, sys, time
+proto, port = sys.argv[1], int(sys.argv[2])
+deadline = time.time() + 15
+while True:
+    try:
+        if proto == "tcp":
+            # Nothing sent: a server that never reads would close with a reset.
+            s = socket.create_connection(("127.0.0.1", port), timeout=2)
+            s.settimeout(2)
+            data = b""
+            try:
+                while chunk := s.recv(4096):
+                    data += chunk
+            except ConnectionResetError:
+                pass
+        else:
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.settimeout(0.5)
+            s.sendto(b"ping", ("127.0.0.1", port))
+            data, _ = s.recvfrom(100)
+        if data:
+            sys.stdout.write(data.decode())
+            sys.exit(0)
+    except OSError:
+        pass
+    if time.time() > deadline:
+        sys.exit(1)
+    time.sleep(0.2)
+PY
+}
+
+helper_pid() { cat "$RUN_DIR/$1/pid"; }
+
+# No helper process and no run dir left for id $1, after the second a helper may take to
+# notice that the container is gone.
+assert_no_helper() {
+  local i
+  for i in $(seq 1 20); do
+    [ ! -e "$RUN_DIR/$1" ] && ! pgrep -f -- "--run-dir $RUN_DIR" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "left behind: $(ls -la "$RUN_DIR/$1" 2>&1); $(pgrep -a -f -- "--run-dir $RUN_DIR")" >&2
+  return 1
+}
+
+# Exited: gone, or a zombie (the helper's parent is whoever adopted it, and this machine's
+# init reaps late).
+exited() {
+  local state
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+  [ -z "$state" ] || [ "$state" = Z ]
+}
+
+wait_gone() { # pid tenths-of-a-second
+  local i
+  for i in $(seq 1 "$2"); do
+    exited "$1" && return 0
+    sleep 0.1
+  done
+  echo "process $1 still runs after $2 tenths of a second" >&2
+  return 1
+}
+
+@test "the container gets tap0 with 10.0.2.100/24, MTU 65520, a default route, lo up" {
+  with_netns
+  set_args sh -c 'ip -o addr show tap0; ip route; ip -o link show tap0; ip -o link show lo'
+  run warren run c1
+  assert_status 0
+  assert_output_contains "inet 10.0.2.100/24"
+  assert_output_contains "default via 10.0.2.2 dev tap0"
+  assert_output_contains "tap0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 65520"
+  assert_output_contains "lo: <LOOPBACK,UP,LOWER_UP>"
+  assert_no_state c1
+  assert_no_helper c1
+}
+
+@test "warren.net.* annotations set the MTU, network and MAC; the command line wins" {
+  with_netns --mtu 9000
+  update_config "c['annotations'] = {'warren.net.mtu': '1500', 'warren.net.cidr': '10.0.3.0/24',
+    'warren.net.mac': '02:00:00:00:00:42', 'other': 'ignored'}"
+  set_args sh -c 'ip -o addr show tap0; ip route; ip -o link show tap0'
+  run warren run c1
+  assert_status 0
+  assert_output_contains "inet 10.0.3.100/24"
+  assert_output_contains "default via 10.0.3.2 dev tap0"
+  assert_output_contains "mtu 9000"
+  assert_output_contains "link/ether 02:00:00:00:00:42"
+}
+
+@test "the host's loopback is out of reach by default" {
+  local p
+  p=$(port)
+  host_server "$p"
+  with_netns
+  set_args sh -c "echo hi | nc -w 3 10.0.2.2 $p; echo rc=\$?"
+  run warren run c1
+  assert_status 0
+  assert_output_contains "rc=1"
+  [ ! -e "$BATS_TEST_TMPDIR/server.got" ]
+}
+
+@test "--allow-host-loopback reaches a server on the host's 127.0.0.1 through 10.0.2.2" {
+  local p
+  p=$(port)
+  host_server "$p"
+  with_netns --allow-host-loopback
+  set_args sh -c "echo hi | nc -w 5 10.0.2.2 $p"
+  run warren run c1
+  assert_status 0
+  assert_output_contains "from-host"
+  [ "$(cat "$BATS_TEST_TMPDIR/server.got")" = hi ]
+  [ "$(cat "$BATS_TEST_TMPDIR/server.peer")" = 127.0.0.1 ]
+}
+
+@test "--outbound-addr: the container's connections leave from that host address" {
+  local p
+  p=$(port)
+  host_server "$p"
+  with_netns --allow-host-loopback --outbound-addr 127.0.0.2
+  set_args sh -c "echo hi | nc -w 5 10.0.2.2 $p"
+  run warren run c1
+  assert_status 0
+  assert_output_contains "from-host"
+  [ "$(cat "$BATS_TEST_TMPDIR/server.peer")" = 127.0.0.2 ]
+}
+
+@test "a published TCP port reaches a server in the container, spliced" {
+  local p
+  p=$(port)
+  with_netns --publish "127.0.0.1:$p:80"
+  set_args nc -ll -p 80 -e netstat -tn
+  run detached create c1
+  assert_status 0
+  warren start c1
+  run host_client tcp "$p"
+  assert_status 0
+  # The companion connected from inside: the container sees its own address as the peer.
+  [[ "$output" =~ (::ffff:)?10\.0\.2\.100:80\ +(::ffff:)?10\.0\.2\.100:[0-9]+\ +ESTABLISHED ]]
+}
+
+@test "--port-driver slirp publishes TCP through libslirp, the peer being the gateway" {
+  local p
+  p=$(port)
+  with_netns --port-driver slirp --publish "127.0.0.1:$p:80"
+  set_args nc -ll -p 80 -e netstat -tn
+  run detached create c1
+  assert_status 0
+  warren start c1
+  run host_client tcp "$p"
+  assert_status 0
+  [[ "$output" =~ (::ffff:)?10\.0\.2\.100:80\ +(::ffff:)?10\.0\.2\.2:[0-9]+\ +ESTABLISHED ]]
+}
+
+@test "a spliced port never reaches the container's loopback" {
+  local p
+  p=$(port)
+  with_netns -p "127.0.0.1:$p:80"
+  set_args httpd -f -p 127.0.0.1:80 -h /
+  run detached create c1
+  assert_status 0
+  warren start c1
+  # Let httpd listen, then expect the connection to be reset, never answered.
+  sleep 0.5
+  run python3 - "$p" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.settimeout(5)
+try:
+    s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+    print("got", s.recv(100))
+except OSError as e:
+    print("error", e)
+PY
+  assert_status 0
+  [[ "$output" == "got b''" || "$output" == error* ]]
+}
+
+@test "a spliced port carries 4 MiB each way and passes half-closes on" {
+  local p
+  p=$(port)
+  with_netns -p "127.0.0.1:$p:80"
+  # wc answers only once it has read to the end: the host's shutdown must get through.
+  set_args sh -c 'nc -ll -p 80 -e wc -c & nc -ll -p 81 -e head -c 4194304 /dev/zero & wait'
+  update_config "c['hooks']['createRuntime'][0]['args'] += ['-p', '127.0.0.1:$((p + 1)):81']"
+  run detached create c1
+  assert_status 0
+  warren start c1
+  run python3 - "$p" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+deadline = time.time() + 15
+while True:
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(b"x" * (4 << 20))
+        s.shutdown(socket.SHUT_WR)
+        got = b""
+        while chunk := s.recv(65536):
+            got += chunk
+        if got:
+            break
+    except OSError:
+        pass
+    if time.time() > deadline:
+        sys.exit("no answer from wc")
+    time.sleep(0.2)
+print("up", got.decode().strip())
+s = socket.create_connection(("127.0.0.1", port + 1), timeout=10)
+n = 0
+while chunk := s.recv(1 << 16):
+    n += len(chunk)
+print("down", n)
+PY
+  assert_status 0
+  assert_output_contains "up 4194304"
+  assert_output_contains "down 4194304"
+}
+
+@test "a published UDP port reaches a server in the container" {
+  local p
+  p=$(port)
+  with_netns -p "127.0.0.1:$p:5353/udp"
+  set_args udp-echo 5353
+  run detached create c1
+  assert_status 0
+  warren start c1
+  run host_client udp "$p"
+  assert_status 0
+  [ "$output" = echo:ping ]
+}
+
+@test "a published UDP port opens no way to the host's loopback" {
+  local p
+  p=$(port)
+  host_server "$p"
+  with_netns -p "127.0.0.1:$((p + 1)):5353/udp"
+  # TCP from the published port's number too: only UDP replies to its peers pass.
+  set_args sh -c "echo hi | nc -w 3 -p 5353 10.0.2.2 $p; echo rc=\$?"
+  run warren run c1
+  assert_status 0
+  assert_output_contains "rc=1"
+  [ ! -e "$BATS_TEST_TMPDIR/server.got" ]
+}
+
+@test "the helper and its companion run without privileges, under seccomp" {
+  with_netns -p "127.0.0.1:$(port):80"
+  set_args sleep 100
+  run detached create c1
+  assert_status 0
+  local pids pid
+  pids=$(pgrep -f -- "--run-dir $RUN_DIR")
+  # The daemon and the companion that stays in the container's namespaces.
+  [ "$(echo "$pids" | wc -l)" = 2 ]
+  echo "$pids" | grep -qx "$(helper_pid c1)"
+  for pid in $pids; do
+    grep -qx 'CapEff:	0000000000000000' "/proc/$pid/status"
+    grep -qx 'CapPrm:	0000000000000000' "/proc/$pid/status"
+    grep -qx 'CapBnd:	0000000000000000' "/proc/$pid/status" || ! is_root
+    grep -qx 'NoNewPrivs:	1' "/proc/$pid/status"
+    grep -qx 'Seccomp:	2' "/proc/$pid/status"
+  done
+}
+
+@test "an idle helper sleeps" {
+  with_netns -p "127.0.0.1:$(port):80" -p "127.0.0.1:$(port 1):53/udp"
+  set_args sleep 100
+  run detached create c1
+  assert_status 0
+  local hpid before after
+  hpid=$(helper_pid c1)
+  cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+  before=$(cpu_ticks "$hpid")
+  sleep 2
+  after=$(cpu_ticks "$hpid")
+  # A busy loop would use about 200 ticks in these two seconds.
+  if [ $((after - before)) -gt 20 ]; then
+    echo "the helper used $((after - before)) ticks of CPU in 2 s" >&2
+    return 1
+  fi
+}
+
+@test "a published port in use fails create, naming it, and leaves nothing behind" {
+  local p
+  p=$(port)
+  host_server "$p"
+  with_netns -p "127.0.0.1:$p:80"
+  set_args sleep 100
+  run detached create c1
+  assert_status 1
+  assert_output_contains "hooks.createRuntime[0]"
+  assert_output_contains "publish 127.0.0.1:$p:80: listen on 127.0.0.1:$p/tcp: Address already in use"
+  assert_no_state c1
+  assert_no_process_in
+  assert_no_helper c1
+}
+
+@test "the helper exits within a second of the container's init and frees its port" {
+  local p hpid
+  p=$(port)
+  with_netns -p "127.0.0.1:$p:80"
+  set_args sleep 100
+  run detached create c1
+  assert_status 0
+  hpid=$(helper_pid c1)
+  kill -0 "$hpid"
+  warren start c1
+  warren kill c1 KILL
+  # One second, plus some slack for a loaded machine.
+  wait_gone "$hpid" 15
+  # The companion too: it must not keep the container's network namespace alive.
+  assert_no_helper c1
+  python3 -c 'import socket, sys; socket.socket().bind(("127.0.0.1", int(sys.argv[1])))' "$p"
+}
+
+@test "the helper holds none of the runtime's stdio: warren run | cat returns" {
+  with_netns
+  set_args echo done
+  run bash -c "timeout 30 '$WARREN' --root '$STATE_ROOT' run c1 | cat"
+  assert_status 0
+  [ "$output" = done ]
+
+  set_args sleep 100
+  # A published TCP port: the companion stays too, and holds nothing of the runtime either.
+  with_netns -p "127.0.0.1:$(port):80"
+  run detached create c2
+  assert_status 0
+  local hpid pid
+  hpid=$(helper_pid c2)
+  [ "$(readlink "/proc/$hpid/fd/0")" = /dev/null ]
+  [ "$(readlink "/proc/$hpid/fd/1")" = "$RUN_DIR/c2/log" ]
+  [ "$(readlink "/proc/$hpid/fd/2")" = "$RUN_DIR/c2/log" ]
+  # A session of its own, away from the runtime's terminal and signals.
+  [ "$(ps -o sid= -p "$hpid")" != "$(ps -o sid= -p $$)" ]
+  # The companion is not dumpable: only root may look at its fds.
+  is_root || return 0
+  for pid in $(pgrep -f -- "--run-dir $RUN_DIR"); do
+    [ "$pid" != "$hpid" ] || continue
+    [ "$(readlink "/proc/$pid/fd/0")" = /dev/null ]
+    [ "$(readlink "/proc/$pid/fd/1")" = /dev/null ]
+    [ "$(readlink "/proc/$pid/fd/2")" = /dev/null ]
+    [ "$(ls "/proc/$pid/fd" | wc -l)" = 4 ] # and its socket to the helper
+  done
+}
+
+@test "bad options and annotations are named in the error and nothing starts" {
+  local args annotations message
+  while IFS='|' read -r args annotations message; do
+    echo "case: $args / $annotations" >&2
+    # shellcheck disable=SC2086
+    with_netns $args
+    update_config "c['annotations'] = {$annotations}"
+    set_args true
+    run detached create c1
+    assert_status 1
+    assert_output_contains "$message"
+    assert_no_state c1
+    assert_no_helper c1
+  done <<'EOF_CASES'
+--mtu abc||--mtu: 'abc' is not a number between 68 and 65521
+--mtu 65522||--mtu: '65522' is not a number between 68 and 65521
+--publish 80||--publish: '80': expected [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]
+-p 1:2/sctp||-p: '1:2/sctp': protocol 'sctp' is not tcp or udp
+-p 1:0||-p: '1:0': container port '0' is not a port number between 1 and 65535
+-p 300.1.1.1:1:2||'300.1.1.1:1:2': host address '300.1.1.1' is not an IPv4 address
+--cidr 10.0.2.1/24||--cidr: '10.0.2.1/24': host bits are set
+--cidr 10.0.0.0/30||--cidr: '10.0.0.0/30': the prefix length must be between 8 and 25
+--mac 01:00:00:00:00:01||--mac: '01:00:00:00:00:01' is a multicast address
+--ipv6||Unknown option --ipv6
+--port-driver fast||--port-driver: 'fast' is not splice or slirp
+--outbound-addr nosuchif0||--outbound-addr: 'nosuchif0' is neither an IPv4 address nor an interface with one
+|'warren.net.mtu': 'x'|annotation warren.net.mtu: 'x' is not a number
+|'warren.net.bogus': '1'|annotation warren.net.bogus: unknown option
+|'warren.net.publish': '8080:80, 53/udp'|annotation warren.net.publish: '53/udp': expected
+EOF_CASES
+}
+
+@test "bad state on stdin, a gone process or our own namespace fail without a daemon" {
+  run "$WARREN_NETNS" --run-dir "$RUN_DIR" </dev/null
+  assert_status 1
+  assert_output_contains "warren-netns: no OCI state on stdin"
+  run "$WARREN_NETNS" --run-dir "$RUN_DIR" <<<'{'
+  assert_status 1
+  assert_output_contains "warren-netns: OCI state on stdin:"
+  run "$WARREN_NETNS" --run-dir "$RUN_DIR" <<<'{"id": "../x", "pid": 1, "bundle": "/"}'
+  assert_status 1
+  assert_output_contains "id: '../x' cannot name a file"
+  local gone
+  sleep 0 &
+  gone=$!
+  wait "$gone"
+  run "$WARREN_NETNS" --run-dir "$RUN_DIR" <<<"{\"id\": \"x\", \"pid\": $gone, \"bundle\": \"/\"}"
+  assert_status 1
+  assert_output_contains "process $gone: No such process"
+  run "$WARREN_NETNS" --run-dir "$RUN_DIR" <<<"{\"id\": \"x\", \"pid\": $$, \"bundle\": \"/\"}"
+  assert_status 1
+  assert_output_contains "process $$ shares our network namespace"
+  assert_no_helper x
+  run "$WARREN_NETNS" publish c1 8080:80
+  assert_status 1
+  assert_output_contains "publish: not supported yet"
+}
+
+@test "one helper per container id" {
+  with_netns
+  set_args sleep 100
+  run detached create c1
+  assert_status 0
+  local pid
+  pid=$(state_field c1 pid)
+  run "$WARREN_NETNS" --run-dir "$RUN_DIR" <<<"{\"id\": \"c1\", \"pid\": $pid, \"bundle\": \"/\"}"
+  assert_status 1
+  assert_output_contains "a warren-netns for c1 runs already"
+  kill -0 "$(helper_pid c1)"
+}
+
+@test "standalone: --pid gives a running container its network, in the foreground" {
+  local p hpid
+  p=$(port)
+  add_network_namespace
+  set_args nc -ll -p 80 -e echo standalone
+  run detached create c1
+  assert_status 0
+  warren start c1
+  "$WARREN_NETNS" --pid "$(state_field c1 pid)" -p "127.0.0.1:$p:80" \
+    >"$BATS_TEST_TMPDIR/standalone.log" 2>&1 &
+  hpid=$!
+  run host_client tcp "$p"
+  assert_status 0
+  [ "$output" = standalone ]
+  run warren exec c1 ip -o addr show tap0
+  assert_output_contains "inet 10.0.2.100/24"
+  warren delete -f c1
+  wait_gone "$hpid" 15
+  wait "$hpid"
+}
+
+@test "warren spec --net slirp -p writes a network namespace and the hook" {
+  local dir=$BATS_TEST_TMPDIR/spec
+  mkdir -p "$dir"
+  if is_root; then
+    "$WARREN" spec --net slirp -p 8080:80 -p 127.0.0.1:5353:53/udp --bundle "$dir"
+  else
+    "$WARREN" spec --rootless --net slirp -p 8080:80 -p 127.0.0.1:5353:53/udp --bundle "$dir"
+  fi
+  python3 - "$dir/config.json" "$WARREN_NETNS" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+types = [n["type"] for n in c["linux"]["namespaces"]]
+assert types.count("network") == 1, types
+assert c["hooks"] == {"createRuntime": [{"path": sys.argv[2], "args": [
+    "warren-netns", "--publish", "8080:80", "--publish", "127.0.0.1:5353:53/udp"]}]}, c["hooks"]
+assert c["mounts"][-1] == {"destination": "/etc/resolv.conf", "type": "bind",
+    "source": "resolv.conf", "options": ["rbind", "ro"]}, c["mounts"][-1]
+PY
+  [ "$(cat "$dir/resolv.conf")" = "nameserver 10.0.2.3" ]
+  run "$WARREN" spec --net bridge --bundle "$BATS_TEST_TMPDIR"
+  assert_status 1
+  assert_output_contains "spec: --net: 'bridge' is not supported (slirp is)"
+  run "$WARREN" spec -p 1:2 --bundle "$BATS_TEST_TMPDIR"
+  assert_status 1
+  assert_output_contains "spec: --publish needs --net slirp"
+  [ ! -e "$BATS_TEST_TMPDIR/config.json" ]
+}
+
+@test "a bundle from warren spec --net slirp runs with its network" {
+  rm "$BUNDLE/config.json"
+  if is_root; then
+    "$WARREN" spec --net slirp --bundle "$BUNDLE"
+  else
+    "$WARREN" spec --rootless --net slirp --bundle "$BUNDLE"
+  fi
+  update_config "c['process']['terminal'] = False; c['linux'].pop('resources', None)"
+  set_args sh -c 'ip -o addr show tap0; ip route; cat /etc/resolv.conf'
+  # The hook keeps its files in the default run dir, shared with other runs: an id of its own.
+  run warren run "spec$$"
+  assert_status 0
+  assert_output_contains "inet 10.0.2.100/24"
+  assert_output_contains "default via 10.0.2.2 dev tap0"
+  assert_output_contains "nameserver 10.0.2.3"
+}

@@ -1,0 +1,301 @@
+/* warren-netns's options, annotations, OCI state and frame filter: what needs no namespace. */
+#include <arpa/inet.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net-filter.h"
+#include "net-options.h"
+#include "net-state.h"
+#include "wr-error.h"
+
+static void
+assert_message (GError *error, const char *fragment)
+{
+  g_assert_nonnull (error);
+  if (strstr (error->message, fragment) == NULL)
+    g_error ("message \"%s\" lacks \"%s\"", error->message, fragment);
+}
+
+static void
+test_publish (void)
+{
+  NetPublish p;
+  char host[INET_ADDRSTRLEN];
+
+  g_assert_true (net_publish_parse ("8080:80", &p, NULL));
+  g_assert_cmpuint (p.host_port, ==, 8080);
+  g_assert_cmpuint (p.container_port, ==, 80);
+  g_assert_cmpint (p.proto, ==, NET_PROTO_TCP);
+  g_assert_cmpuint (p.host_addr.s_addr, ==, htonl (INADDR_ANY));
+  g_free (p.spec);
+
+  g_assert_true (net_publish_parse ("127.0.0.1:5353:53/udp", &p, NULL));
+  inet_ntop (AF_INET, &p.host_addr, host, sizeof host);
+  g_assert_cmpstr (host, ==, "127.0.0.1");
+  g_assert_cmpint (p.proto, ==, NET_PROTO_UDP);
+  g_assert_cmpstr (p.spec, ==, "127.0.0.1:5353:53/udp");
+  g_free (p.spec);
+}
+
+static void
+test_publish_rejected (void)
+{
+  static const struct
+  {
+    const char *spec, *fragment;
+  } cases[] = {
+    { "80", "expected [HOSTIP:]HOSTPORT:CONTAINERPORT" },
+    { "1:2:3:4", "expected" },
+    { "0:80", "host port '0' is not a port number" },
+    { "65536:80", "host port '65536'" },
+    { "80:x", "container port 'x'" },
+    { "80:80/sctp", "protocol 'sctp' is not tcp or udp" },
+    { "localhost:80:80", "host address 'localhost' is not an IPv4 address" },
+    { "[::1]:80:80", "IPv6 host addresses are not supported yet" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      NetPublish p = { 0 };
+      g_assert_false (net_publish_parse (cases[i].spec, &p, &error));
+      assert_message (error, cases[i].fragment);
+      g_assert_null (p.spec); /* out-params untouched on failure */
+    }
+}
+
+static void
+test_options (void)
+{
+  g_autoptr (NetOptions) o = net_options_new ();
+  g_autoptr (GError) error = NULL;
+  char addr[INET_ADDRSTRLEN];
+  struct in_addr a;
+
+  g_assert_cmpuint (o->mtu, ==, NET_MTU_DEFAULT);
+  g_assert_true (net_options_set (o, "cidr", "192.168.7.0/24", "--cidr", NULL));
+  a = net_options_host_addr (o, NET_OFFSET_CONTAINER);
+  inet_ntop (AF_INET, &a, addr, sizeof addr);
+  g_assert_cmpstr (addr, ==, "192.168.7.100");
+  g_assert_true (net_options_set (o, "mac", "02:42:0a:00:02:64", "--mac", NULL));
+  g_assert_true (o->has_mac);
+  g_assert_cmpuint (o->mac[5], ==, 0x64);
+  g_assert_true (net_options_set (o, "allow-host-loopback", NULL, "--allow-host-loopback", NULL));
+  g_assert_true (o->allow_host_loopback);
+  g_assert_true (net_options_set (o, "port-driver", "slirp", "--port-driver", NULL));
+  g_assert_cmpint (o->port_driver, ==, NET_PORT_DRIVER_SLIRP);
+
+  g_assert_true (net_options_set (o, "outbound-addr", "lo", "--outbound-addr", NULL));
+  inet_ntop (AF_INET, &o->outbound, addr, sizeof addr);
+  g_assert_cmpstr (addr, ==, "127.0.0.1");
+  g_assert_true (net_options_set (o, "outbound-addr", "127.0.0.2", "--outbound-addr", NULL));
+  inet_ntop (AF_INET, &o->outbound, addr, sizeof addr);
+  g_assert_cmpstr (addr, ==, "127.0.0.2");
+  g_assert_false (net_options_set (o, "outbound-addr", "nosuchif0", "--outbound-addr", &error));
+  assert_message (error, "--outbound-addr: 'nosuchif0' is neither an IPv4 address nor an "
+                         "interface with one");
+  g_clear_error (&error);
+  g_assert_false (net_options_set (o, "outbound-addr", "::1", "--outbound-addr", &error));
+  assert_message (error, "IPv6 is not supported yet");
+  g_clear_error (&error);
+
+  g_assert_false (net_options_set (o, "mtu", "67", "--mtu", &error));
+  assert_message (error, "--mtu: '67' is not a number between 68 and 65521");
+  g_clear_error (&error);
+  g_assert_false (net_options_set (o, "cidr", "10.0.2.0/26", "annotation warren.net.cidr", &error));
+  assert_message (error, "annotation warren.net.cidr: '10.0.2.0/26': the prefix length");
+  g_clear_error (&error);
+  g_assert_false (net_options_set (o, "mac", "02:42:0a:00:02", "--mac", &error));
+  assert_message (error, "is not a MAC address");
+}
+
+static void
+test_publish_limit (void)
+{
+  g_autoptr (NetOptions) o = net_options_new ();
+  g_autoptr (GError) error = NULL;
+
+  for (int i = 0; i < NET_PUBLISH_MAX; i++)
+    {
+      g_autofree char *spec = g_strdup_printf ("%d:80", 1000 + i);
+      g_assert_true (net_options_set (o, "publish", spec, "--publish", NULL));
+    }
+  g_assert_false (net_options_set (o, "publish", "9999:80", "--publish", &error));
+  assert_message (error, "at most 256 ports");
+}
+
+static void
+test_annotations (void)
+{
+  g_autoptr (NetOptions) o = net_options_new ();
+  g_autoptr (JsonObject) a = json_object_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_object_set_string_member (a, "warren.net.publish", " 8080:80 ,, 53:53/udp ");
+  json_object_set_string_member (a, "warren.net.disable-dns", "true");
+  json_object_set_string_member (a, "org.example", "ignored");
+  g_assert_true (net_options_apply_annotations (o, a, NULL));
+  g_assert_cmpuint (o->publish->len, ==, 2);
+  g_assert_true (o->disable_dns);
+
+  json_object_set_int_member (a, "warren.net.mtu", 1500);
+  g_assert_false (net_options_apply_annotations (o, a, &error));
+  assert_message (error, "annotation warren.net.mtu: must be a string");
+}
+
+static NetState *
+state_from (const char *json, GError **error)
+{
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("test-net-state.XXXXXX", &path, NULL);
+  NetState *state;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, json, strlen (json)), ==, (gssize) strlen (json));
+  g_assert_cmpint (lseek (fd, 0, SEEK_SET), ==, 0);
+  state = net_state_read (fd, error);
+  close (fd);
+  g_unlink (path);
+  return state;
+}
+
+static void
+test_state (void)
+{
+  g_autoptr (NetState) s = NULL;
+  static const struct
+  {
+    const char *json, *fragment;
+  } bad[] = {
+    { "", "no OCI state on stdin" },
+    { "[]", "must be a JSON object" },
+    { "{\"pid\": 1, \"bundle\": \"/\"}", "id: must be a string" },
+    { "{\"id\": \"..\", \"pid\": 1, \"bundle\": \"/\"}", "cannot name a file" },
+    { "{\"id\": \"c\", \"pid\": 0, \"bundle\": \"/\"}", "pid: must be a positive integer" },
+    { "{\"id\": \"c\", \"pid\": \"1\", \"bundle\": \"/\"}", "pid: must be a positive" },
+    { "{\"id\": \"c\", \"pid\": 1}", "bundle: must be a string" },
+    { "{\"id\": \"c\", \"pid\": 1, \"bundle\": \"/\", \"annotations\": []}",
+      "annotations: must be an object" },
+  };
+
+  s = state_from ("{\"ociVersion\": \"1.2.0\", \"id\": \"c1\", \"pid\": 42, \"bundle\": \"/b\","
+                  " \"status\": \"creating\", \"annotations\": {\"k\": \"v\"}}",
+                  NULL);
+  g_assert_nonnull (s);
+  g_assert_cmpstr (s->id, ==, "c1");
+  g_assert_cmpint (s->pid, ==, 42);
+  g_assert_cmpstr (s->bundle, ==, "/b");
+  g_assert_cmpstr (json_object_get_string_member (s->annotations, "k"), ==, "v");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NetState) b = state_from (bad[i].json, &error);
+      g_assert_null (b);
+      assert_message (error, bad[i].fragment);
+    }
+}
+
+/* An Ethernet + IPv4 + TCP/UDP frame from the container to dst:dport from sport. */
+static gsize
+frame (guint8 *buf, const char *src, const char *dst, guint8 proto, guint16 sport, guint16 dport,
+       guint8 tcp_flags)
+{
+  guint8 *ip = buf + 14;
+  guint8 *l4 = ip + 20;
+  struct in_addr a;
+
+  memset (buf, 0, 64);
+  buf[12] = 0x08;
+  ip[0] = 0x45;
+  ip[9] = proto;
+  inet_pton (AF_INET, src, &a);
+  memcpy (ip + 12, &a, 4);
+  inet_pton (AF_INET, dst, &a);
+  memcpy (ip + 16, &a, 4);
+  l4[0] = (guint8) (sport >> 8), l4[1] = (guint8) sport;
+  l4[2] = (guint8) (dport >> 8), l4[3] = (guint8) dport;
+  l4[13] = tcp_flags;
+  return 14 + 20 + 20;
+}
+
+static void
+test_filter (void)
+{
+  g_autoptr (NetOptions) o = net_options_new ();
+  g_autoptr (NetFilter) f = NULL;
+  guint8 buf[64];
+  gsize n;
+
+  g_assert_true (net_options_set (o, "publish", "5353:53/udp", "--publish", NULL));
+  f = net_filter_new (o);
+
+  /* Anywhere outside the network, the DNS forwarder, and ARP: through. */
+  n = frame (buf, "10.0.2.100", "192.0.2.1", 6, 40000, 80, 0x02);
+  g_assert_true (net_filter_allows (f, buf, n));
+  n = frame (buf, "10.0.2.100", "10.0.2.3", 17, 40000, 53, 0);
+  g_assert_true (net_filter_allows (f, buf, n));
+  buf[12] = 0x08, buf[13] = 0x06;
+  g_assert_true (net_filter_allows (f, buf, n));
+
+  /* A new connection to the host's loopback, at the gateway or any other alias: dropped. */
+  n = frame (buf, "10.0.2.100", "10.0.2.2", 6, 40000, 22, 0x02);
+  g_assert_false (net_filter_allows (f, buf, n));
+  n = frame (buf, "10.0.2.100", "10.0.2.77", 6, 40000, 22, 0x02);
+  g_assert_false (net_filter_allows (f, buf, n));
+  /* A segment of a connection the host opened: through. */
+  n = frame (buf, "10.0.2.100", "10.0.2.2", 6, 80, 40000, 0x12);
+  g_assert_true (net_filter_allows (f, buf, n));
+  /* ICMP to the gateway: dropped. */
+  n = frame (buf, "10.0.2.100", "10.0.2.2", 1, 0, 0, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
+
+  /* UDP from the published port: only back to a peer that sent to it. */
+  n = frame (buf, "10.0.2.100", "10.0.2.2", 17, 53, 41000, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
+  {
+    guint8 in[64];
+    gsize m = frame (in, "10.0.2.2", "10.0.2.100", 17, 41000, 53, 0);
+    net_filter_note_inbound (f, in, m);
+  }
+  g_assert_true (net_filter_allows (f, buf, n));
+  n = frame (buf, "10.0.2.100", "10.0.2.2", 17, 53, 41001, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
+  n = frame (buf, "10.0.2.100", "10.0.2.2", 17, 54, 41000, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
+
+  /* Short frames to the gateway are dropped rather than read past their end. */
+  n = frame (buf, "10.0.2.100", "10.0.2.2", 6, 40000, 22, 0x02);
+  g_assert_false (net_filter_allows (f, buf, 14 + 20 + 10));
+}
+
+static void
+test_filter_allow_host_loopback (void)
+{
+  g_autoptr (NetOptions) o = net_options_new ();
+  g_autoptr (NetFilter) f = NULL;
+  guint8 buf[64];
+  gsize n;
+
+  g_assert_true (net_options_set (o, "allow-host-loopback", NULL, "--allow-host-loopback", NULL));
+  f = net_filter_new (o);
+  n = frame (buf, "10.0.2.100", "10.0.2.2", 6, 40000, 22, 0x02);
+  g_assert_true (net_filter_allows (f, buf, n));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/net-options/publish", test_publish);
+  g_test_add_func ("/net-options/publish-rejected", test_publish_rejected);
+  g_test_add_func ("/net-options/publish-limit", test_publish_limit);
+  g_test_add_func ("/net-options/options", test_options);
+  g_test_add_func ("/net-options/annotations", test_annotations);
+  g_test_add_func ("/net-state/read", test_state);
+  g_test_add_func ("/net-filter/host-loopback", test_filter);
+  g_test_add_func ("/net-filter/allow-host-loopback", test_filter_allow_host_loopback);
+  return g_test_run ();
+}

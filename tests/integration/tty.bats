@@ -23,6 +23,9 @@ teardown() {
   if [ -d "$BATS_TEST_TMPDIR/runc" ]; then
     runc --root "$BATS_TEST_TMPDIR/runc" delete -f r1 >/dev/null 2>&1 || true
   fi
+  if [ -d "$BATS_TEST_TMPDIR/crun" ]; then
+    crun_private delete -f r2 >/dev/null 2>&1 || true
+  fi
   # helpers' teardown: background jobs, containers
   local id job
   for job in $(jobs -p); do kill "$job" 2>/dev/null || true; done
@@ -337,6 +340,36 @@ assert all(x["state"] == "running" and x["clients"] == 0 and x["bytes"] > 0 for 
   pane a 80 24 "'$WARREN_TTY' attach --socket '$SOCK' console-1"
   keys a 'echo from-runc-$((4*4))' Enter
   wait_screen a from-runc-16
+}
+
+# crun 1.8 refuses this host's hybrid cgroups: run it in a private mount namespace whose
+# /sys/fs/cgroup is a plain cgroup2 mount (as bench/lifecycle does).
+crun_private() {
+  unshare --mount --propagation private sh -c \
+    'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' crun-private crun --root "$BATS_TEST_TMPDIR/crun" "$@"
+}
+
+@test "tty: a console from crun is a session too" {
+  requires root
+  command -v crun >/dev/null || skip "crun is not installed"
+  # crun 1.8.1 knows runtime-spec 1.0.x only.
+  update_config 'c["ociVersion"] = "1.0.2"'
+  serve
+  crun_private run -d --console-socket "$SOCK" r2 </dev/null >"$BATS_TEST_TMPDIR/crun.out" 2>&1 || {
+    cat "$BATS_TEST_TMPDIR/crun.out" >&2
+    return 1
+  }
+  local name i
+  for i in $(seq 1 100); do
+    name=$(wtty list --socket "$SOCK" --format json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s[0]["name"] if s else "")')
+    [ -n "$name" ] && break
+    sleep 0.05
+  done
+  [ -n "$name" ]
+  pane a 80 24 "'$WARREN_TTY' attach --socket '$SOCK' '$name'"
+  keys a 'echo from-crun-$((5*5))' Enter
+  wait_screen a from-crun-25
+  crun_private delete -f r2 >/dev/null 2>&1 || true
 }
 
 @test "tty: an exec console is a session of its own (NAME-2)" {

@@ -15,14 +15,14 @@
 #include <unistd.h>
 #include <linux/sched.h>
 
+#include "exec-trampoline.h"
 #include "id.h"
 #include "log.h"
+#include "lsm.h"
 #include "process.h"
+#include "seccomp-filter.h"
 #include "spec.h"
 #include "state.h"
-#include "exec-trampoline.h"
-#include "lsm.h"
-#include "seccomp-filter.h"
 #include "sync.h"
 #include "terminal.h"
 #include "wr-clone.h"

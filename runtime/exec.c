@@ -203,17 +203,6 @@ typedef struct
   int trampoline_fd;            /* see exec-trampoline.h; -1 for none */
 } ExecChild;
 
-/* The same filter as the container's init, loaded at the same points (see init.c). */
-static gboolean
-exec_child_load_seccomp (const ExecChild *x, GError **error)
-{
-  g_autofd int listener = -1;
-
-  if (!seccomp_filter_load (x->seccomp, &listener, error))
-    return FALSE;
-  return listener < 0 || sync_send_fd (x->sync_fd, SYNC_SECCOMP, listener, error);
-}
-
 static gboolean
 exec_child_setup (const ExecChild *x, char **out_exe, GError **error)
 {
@@ -243,7 +232,9 @@ exec_child_setup (const ExecChild *x, char **out_exe, GError **error)
   if (!process_set_rlimits (p, error) || !process_set_scheduler (p, error)
       || !process_set_io_priority (p, error) || !process_drop_bounding (p, error))
     return FALSE;
-  if (x->seccomp != NULL && !p->no_new_privileges && !exec_child_load_seccomp (x, error))
+  /* The container's filter, loaded at the init's points (see init.c). */
+  if (x->seccomp != NULL && !p->no_new_privileges
+      && !seccomp_filter_load_and_pass (x->seccomp, x->sync_fd, error))
     return FALSE;
   if (!process_switch_user (p, x->setgroups_allowed, error) || !process_set_caps (p, error)
       || !process_enter_cwd (p, error))
@@ -256,7 +247,8 @@ exec_child_setup (const ExecChild *x, char **out_exe, GError **error)
   if (!process_keep_only_passed_fds (x->preserve_fds, error)
       || !lsm_set_exec_labels (p->apparmor_profile, p->selinux_label, x->proc_fd, error))
     return FALSE;
-  return x->seccomp == NULL || !p->no_new_privileges || exec_child_load_seccomp (x, error);
+  return x->seccomp == NULL || !p->no_new_privileges
+         || seccomp_filter_load_and_pass (x->seccomp, x->sync_fd, error);
 }
 
 static G_GNUC_NORETURN void

@@ -188,17 +188,6 @@ join_session_keyring (const char *id, GError **error)
   return TRUE;
 }
 
-/* Load the filter; a notify fd goes to warren, which hands it to the listener. */
-static gboolean
-load_seccomp (const LaunchConfig *config, int sync_fd, GError **error)
-{
-  g_autofd int listener = -1;
-
-  if (!seccomp_filter_load (config->seccomp, &listener, error))
-    return FALSE;
-  return listener < 0 || sync_send_fd (sync_fd, SYNC_SECCOMP, listener, error);
-}
-
 static void
 close_all_above_passed (const LaunchConfig *config)
 {
@@ -337,7 +326,7 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
   /* 10a. Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still
    * have every capability, before the user switch (as runc). */
   if (config->seccomp != NULL && !process->no_new_privileges
-      && !load_seccomp (config, sync_fd, error))
+      && !seccomp_filter_load_and_pass (config->seccomp, sync_fd, error))
     return FALSE;
   if (!process_switch_user (process, config->setgroups_allowed, error)
       || !process_set_caps (process, error) || !process_enter_cwd (process, error))
@@ -358,7 +347,7 @@ init_setup (const LaunchConfig *config, int sync_fd, char **out_exe, GError **er
    * startContainer hooks and execve. It is loaded before READY so that a failure fails
    * create, and so that a notify fd reaches its listener before create returns. */
   if (config->seccomp != NULL && process->no_new_privileges
-      && !load_seccomp (config, sync_fd, error))
+      && !seccomp_filter_load_and_pass (config->seccomp, sync_fd, error))
     return FALSE;
   return TRUE;
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sync.h"
 #include "wr-error.h"
 #include "wr-fd.h"
 #include "wr-glib-compat.h"
@@ -381,6 +382,16 @@ seccomp_filter_load (const SeccompFilter *filter, int *out_listener, GError **er
     }
   *out_listener = filter->notify ? (int) rc : -1;
   return TRUE;
+}
+
+gboolean
+seccomp_filter_load_and_pass (const SeccompFilter *filter, int sync_fd, GError **error)
+{
+  g_autofd int listener = -1;
+
+  if (!seccomp_filter_load (filter, &listener, error))
+    return FALSE;
+  return listener < 0 || sync_send_fd (sync_fd, SYNC_SECCOMP, listener, error);
 }
 
 static int

@@ -24,6 +24,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeccompFilter, seccomp_filter_free)
  * (close-on-exec), else -1. Uses only syscalls and the memory compiled before: safe in a
  * clone. */
 gboolean seccomp_filter_load (const SeccompFilter *filter, int *out_listener, GError **error);
+/* Load, and send a notify fd to warren over the sync socket (SYNC_SECCOMP); warren hands it
+ * to the listener. For the container's init and for exec. */
+gboolean seccomp_filter_load_and_pass (const SeccompFilter *filter, int sync_fd,
+                                       GError **error);
 
 /* Send the notify fd to the agent at listenerPath with the container's process state
  * (runtime-spec "Container Process State"); `state_json` is the container's state object. */

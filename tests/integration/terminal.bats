@@ -17,26 +17,8 @@ load helpers
   update_config 'c["process"]["terminal"] = True'
   set_args sh -c 'echo hello-from-console; sleep 100'
   local sock=$BATS_TEST_TMPDIR/console.sock
-  python3 - "$sock" >"$BATS_TEST_TMPDIR/recv.out" 2>&1 3>&- <<'PY' &
-import array, os, socket, stat, sys, os.path
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(30)
-s.bind(sys.argv[1]); s.listen(1)
-open(sys.argv[1] + ".ready", "w").close()
-c, _ = s.accept()
-fds = array.array("i")
-msg, anc, flags, _ = c.recvmsg(4096, socket.CMSG_LEN(4 * fds.itemsize))
-for level, kind, data in anc:
-    fds.frombytes(data[:len(data) - (len(data) % fds.itemsize)])
-print("payload", msg.decode())
-print("fds", len(fds))
-st = os.fstat(fds[0])
-print("major", os.major(st.st_rdev))
-buf = b""
-while b"hello-from-console" not in buf:
-    buf += os.read(fds[0], 4096)
-print("read hello")
-PY
+  python3 "$BATS_TEST_DIRNAME/console-recv.py" "$sock" hello-from-console \
+    >"$BATS_TEST_TMPDIR/recv.out" 2>&1 3>&- &
   local recv=$!
   for i in $(seq 1 100); do [ -e "$sock.ready" ] && break; sleep 0.05; done
   run warren run -d --console-socket "$sock" c1
@@ -46,7 +28,7 @@ PY
   grep -q "payload c1" "$BATS_TEST_TMPDIR/recv.out"
   grep -q "fds 1" "$BATS_TEST_TMPDIR/recv.out"
   grep -q "major 5" "$BATS_TEST_TMPDIR/recv.out"
-  grep -q "read hello" "$BATS_TEST_TMPDIR/recv.out"
+  grep -q "hello-from-console" "$BATS_TEST_TMPDIR/recv.out"
   # The console socket and the master do not reach the container.
   local pid
   pid=$(state_field c1 pid)
@@ -63,22 +45,7 @@ PY
   rm -f "$BUNDLE/rootfs/dev/console"
   mkfifo "$BUNDLE/rootfs/dev/console"
   local sock=$BATS_TEST_TMPDIR/console.sock
-  python3 - "$sock" >"$BATS_TEST_TMPDIR/recv.out" 2>&1 3>&- <<'PY' &
-import array, os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(30)
-s.bind(sys.argv[1]); s.listen(1)
-open(sys.argv[1] + ".ready", "w").close()
-c, _ = s.accept()
-fds = array.array("i")
-msg, anc, flags, _ = c.recvmsg(4096, socket.CMSG_LEN(4 * fds.itemsize))
-for level, kind, data in anc:
-    fds.frombytes(data[:len(data) - (len(data) % fds.itemsize)])
-buf = b""
-while b"\n" not in buf:
-    buf += os.read(fds[0], 4096)
-print(buf.decode().strip())
-PY
+  python3 "$BATS_TEST_DIRNAME/console-recv.py" "$sock" >"$BATS_TEST_TMPDIR/recv.out" 2>&1 3>&- &
   local recv=$!
   for i in $(seq 1 100); do [ -e "$sock.ready" ] && break; sleep 0.05; done
   SECONDS=0
@@ -137,28 +104,7 @@ PY
     rm -f "$BUNDLE/rootfs/dev/console"
     ln -s "$BATS_TEST_TMPDIR/host-console" "$BUNDLE/rootfs/dev/console"
     local sock=$BATS_TEST_TMPDIR/console-$ro.sock
-    python3 - "$sock" >"$BATS_TEST_TMPDIR/recv.out" 2>&1 3>&- <<'PY' &
-import array, os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(30)
-s.bind(sys.argv[1]); s.listen(1)
-open(sys.argv[1] + ".ready", "w").close()
-c, _ = s.accept()
-fds = array.array("i")
-msg, anc, flags, _ = c.recvmsg(4096, socket.CMSG_LEN(4 * fds.itemsize))
-for level, kind, data in anc:
-    fds.frombytes(data[:len(data) - (len(data) % fds.itemsize)])
-buf = b""
-while b"\n" not in buf:
-    try:
-        chunk = os.read(fds[0], 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    buf += chunk
-print(buf.decode().strip())
-PY
+    python3 "$BATS_TEST_DIRNAME/console-recv.py" "$sock" >"$BATS_TEST_TMPDIR/recv.out" 2>&1 3>&- &
     local recv=$!
     for i in $(seq 1 100); do [ -e "$sock.ready" ] && break; sleep 0.05; done
     run warren run -d --console-socket "$sock" "c-$ro"

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "warren-config.h"
@@ -59,6 +61,29 @@ typedef struct
   int err_fd;
 } HelperRun;
 
+/* The helper must be able to write a map for us: setuid root (Debian) or given file
+ * capabilities (Fedora's cap_setuid+ep). Without either it would only fail with the kernel's
+ * EPERM on uid_map, which does not say what to fix. */
+static gboolean
+helper_usable (const char *helper, GError **error)
+{
+  struct stat st;
+
+  if (stat (helper, &st) < 0)
+    return wr_throw_errno (error, "%s (needed for a mapping beyond your own id; install the "
+                                  "uidmap package)", helper);
+  if (!S_ISREG (st.st_mode) || (st.st_mode & S_IXOTH) == 0)
+    return wr_throw (error, WARREN_ERROR_HELPER, "%s: not a file that everyone may execute "
+                     "(mode %04o)", helper, (unsigned) (st.st_mode & 07777));
+  if ((st.st_mode & S_ISUID) != 0 && st.st_uid == 0)
+    return TRUE;
+  if (getxattr (helper, "security.capability", NULL, 0) > 0)
+    return TRUE;
+  return wr_throw (error, WARREN_ERROR_HELPER, "%s: neither setuid root nor given file "
+                   "capabilities, so it cannot write the map (reinstall the uidmap package, "
+                   "or make it setuid root: chmod u+s)", helper);
+}
+
 static gboolean
 helper_start (HelperRun *run, const char *helper, pid_t pid, const SpecIdMapping *maps,
               guint n, GError **error)
@@ -76,9 +101,8 @@ helper_start (HelperRun *run, const char *helper, pid_t pid, const SpecIdMapping
       g_ptr_array_add (argv, g_strdup_printf ("%u", maps[i].size));
     }
   g_ptr_array_add (argv, NULL);
-  if (access (helper, X_OK) < 0)
-    return wr_throw_errno (error, "%s (needed for a mapping beyond your own id; install the "
-                                  "uidmap package)", helper);
+  if (!helper_usable (helper, error))
+    return FALSE;
   /* Absolute path, empty environment, no PATH search: the helper is setuid root. */
   if (!g_spawn_async_with_pipes_and_fds (NULL, (const char *const *) argv->pdata, envp,
                                          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,

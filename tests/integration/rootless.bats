@@ -135,3 +135,127 @@ subid_start() { awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' "$1"; }
   [ "$(echo "${lines[1]}" | tr -s ' ' | sed 's/^ //')" = "0 0 1000" ]
   [ "${lines[2]}" = 0 ]
 }
+
+# A rootless bundle of the test user with a multi-range mapping, in a dir that user owns; for
+# the tests that need root to swap newuidmap/newgidmap inside a private mount namespace.
+idmap_setup() {
+  TEST_USER=${WARREN_TEST_USER:-warren-test}
+  id "$TEST_USER" >/dev/null 2>&1 || skip "needs the test user (scripts/lib.sh ensure_test_user)"
+  grep -q "^$TEST_USER:" /etc/subuid || skip "needs an /etc/subuid range for $TEST_USER"
+  IDMAP_DIR=$(mktemp -d /tmp/warren-idmap.XXXXXX)
+  chmod 0755 "$IDMAP_DIR"
+  mkdir "$IDMAP_DIR/bundle" "$IDMAP_DIR/fake" "$IDMAP_DIR/state"
+  chmod 0700 "$IDMAP_DIR/state"
+  cp -a "$WARREN_TEST_ROOTFS" "$IDMAP_DIR/bundle/rootfs"
+  chown -R "$TEST_USER:" "$IDMAP_DIR/bundle" "$IDMAP_DIR/state"
+  as_test_user "$WARREN" spec --rootless --bundle "$IDMAP_DIR/bundle"
+  local uid gid sub subg
+  uid=$(id -u "$TEST_USER")
+  gid=$(id -g "$TEST_USER")
+  sub=$(awk -F: -v u="$TEST_USER" '$1 == u { print $2; exit }' /etc/subuid)
+  subg=$(awk -F: -v u="$TEST_USER" '$1 == u { print $2; exit }' /etc/subgid)
+  BUNDLE=$IDMAP_DIR/bundle update_config "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $uid, 'size': 1}, {'containerID': 1, 'hostID': $sub, 'size': 1000}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $gid, 'size': 1}, {'containerID': 1, 'hostID': $subg, 'size': 1000}]; c['process']['terminal'] = False; c['linux'].pop('resources', None); c['process']['args'] = ['cat', '/proc/self/uid_map', '/proc/self/gid_map']"
+}
+
+idmap_teardown() {
+  [ -n "${IDMAP_DIR:-}" ] || return 0
+  as_test_user "$WARREN" --root "$IDMAP_DIR/state" delete -f c1 >/dev/null 2>&1 || true
+  rm -rf "$IDMAP_DIR"
+}
+
+as_test_user() {
+  setpriv --reuid "$TEST_USER" --regid "$TEST_USER" --init-groups -- env -i \
+    PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ "$@"
+}
+
+# idmap_run [PATH-DIR]: warren run as the test user in a private mount namespace whose
+# newuidmap and newgidmap are the files in $IDMAP_DIR/fake (when present), with PATH-DIR
+# first on PATH.
+idmap_run() {
+  local path=/usr/sbin:/usr/bin:/sbin:/bin
+  [ -z "${1:-}" ] || path=$1:$path
+  unshare --mount --propagation private -- sh -ec '
+    for h in newuidmap newgidmap; do
+      [ ! -e "$1/$h" ] || mount --bind "$1/$h" "/usr/bin/$h"
+    done
+    shift
+    exec "$@"' sh "$IDMAP_DIR/fake" \
+    setpriv --reuid "$TEST_USER" --regid "$TEST_USER" --init-groups -- env -i PATH="$path" \
+    HOME=/ "$WARREN" --root "$IDMAP_DIR/state" run --bundle "$IDMAP_DIR/bundle" c1
+}
+
+# A fake helper, compiled setuid root: LOG gets its environment; PARTIAL writes one range only.
+idmap_fake() { # name [cc flags...]
+  local name=$1
+  shift
+  cc -O2 -DLOG="\"$IDMAP_DIR/fake.log\"" "$@" -o "$IDMAP_DIR/fake/$name" \
+    "$BATS_TEST_DIRNAME/fake-idmap.c"
+  chmod 4755 "$IDMAP_DIR/fake/$name"
+  touch "$IDMAP_DIR/fake.log"
+  chmod 0666 "$IDMAP_DIR/fake.log"
+}
+
+@test "SECURITY 59: a newuidmap that is not setuid is named, and nothing is left behind" {
+  requires root
+  idmap_setup
+  cp /usr/bin/newuidmap "$IDMAP_DIR/fake/newuidmap"
+  chmod 0755 "$IDMAP_DIR/fake/newuidmap"
+  run idmap_run
+  local left
+  left=$(ls "$IDMAP_DIR/state")
+  idmap_teardown
+  assert_status 1
+  assert_output_contains "/usr/bin/newuidmap: neither setuid root nor given file capabilities"
+  [[ "$output" != *"uid_map"* ]]
+  [[ "$left" != *c1* ]]
+  BUNDLE=$IDMAP_DIR/bundle assert_no_process_in
+}
+
+@test "SECURITY 59: a newgidmap nobody may execute is named" {
+  requires root
+  idmap_setup
+  : >"$IDMAP_DIR/fake/newgidmap"
+  chmod 0644 "$IDMAP_DIR/fake/newgidmap"
+  run idmap_run
+  idmap_teardown
+  assert_status 1
+  assert_output_contains "/usr/bin/newgidmap: not a file that everyone may execute (mode 0644)"
+}
+
+@test "SECURITY 59: warren runs the helpers by absolute path, with an empty environment" {
+  requires root
+  idmap_setup
+  idmap_fake newuidmap
+  idmap_fake newgidmap
+  # A newuidmap earlier on PATH must never run.
+  mkdir "$IDMAP_DIR/path"
+  printf '#!/bin/sh\ntouch %s/path-helper-ran\nexit 1\n' "$IDMAP_DIR" >"$IDMAP_DIR/path/newuidmap"
+  cp "$IDMAP_DIR/path/newuidmap" "$IDMAP_DIR/path/newgidmap"
+  chmod 0755 "$IDMAP_DIR/path/newuidmap" "$IDMAP_DIR/path/newgidmap"
+  run idmap_run "$IDMAP_DIR/path"
+  local log
+  log=$(cat "$IDMAP_DIR/fake.log")
+  [ ! -e "$IDMAP_DIR/path-helper-ran" ] || { idmap_teardown; false; }
+  idmap_teardown
+  assert_status 0
+  [ "$(echo "${lines[1]}" | awk '{print $1, $3}')" = "1 1000" ]
+  [ "$(echo "${lines[3]}" | awk '{print $1, $3}')" = "1 1000" ]
+  [[ "$log" == *"uid_map env:"$'\n'* ]]
+  [[ "$log" == *"gid_map env:"$'\n'* ]] || [[ "$log" == *"gid_map env:" ]]
+}
+
+@test "SECURITY 60: a helper that writes only part of the map fails the run" {
+  requires root
+  idmap_setup
+  idmap_fake newuidmap -DPARTIAL
+  idmap_fake newgidmap
+  run idmap_run
+  local left
+  left=$(ls "$IDMAP_DIR/state")
+  idmap_teardown
+  assert_status 1
+  assert_output_contains "uid_map does not match the requested map"
+  [[ "$output" != *"/proc/self/uid_map"* ]]
+  [[ "$left" != *c1* ]]
+  BUNDLE=$IDMAP_DIR/bundle assert_no_process_in
+}

@@ -16,7 +16,7 @@ typedef struct
   const GOptionEntry *options;
 } Command;
 
-extern const Command cmd_create, cmd_start, cmd_run, cmd_state, cmd_list, cmd_kill,
+extern const Command cmd_check, cmd_create, cmd_start, cmd_run, cmd_state, cmd_list, cmd_kill,
     cmd_delete, cmd_spec, cmd_exec;
 
 /* Parse argv with the command's options; leaves the positional arguments in argv. */

@@ -11,8 +11,8 @@
 #include "wr-error.h"
 
 static const Command *const commands[] = {
-  &cmd_create, &cmd_delete, &cmd_exec, &cmd_kill, &cmd_list,
-  &cmd_run,    &cmd_spec,   &cmd_start, &cmd_state,
+  &cmd_check, &cmd_create, &cmd_delete, &cmd_exec,  &cmd_kill,
+  &cmd_list,  &cmd_run,    &cmd_spec,   &cmd_start, &cmd_state,
 };
 
 /* runc's commands that warren does not have yet: they say so rather than "unknown". */
@@ -122,8 +122,8 @@ main (int argc, char **argv)
     return fail (error);
   if (opt_systemd_cgroup)
     log_debug ("--systemd-cgroup: cgroups are not implemented yet; ignored");
-  /* `spec` needs no state root; every other command does. */
-  if (cmd != &cmd_spec)
+  /* `spec` needs no state root, and `check` reports on it; every other command needs one. */
+  if (cmd != &cmd_spec && cmd != &cmd_check)
     {
       root = state_root_path (opt_root, &error);
       if (root == NULL)

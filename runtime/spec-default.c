@@ -45,18 +45,27 @@ add_mount (JsonBuilder *b, const char *destination, const char *type, const char
 }
 
 static void
-add_mapping (JsonBuilder *b, const char *name, guint32 host_id)
+add_range (JsonBuilder *b, guint32 container_id, guint32 host_id, guint32 size)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_begin_array (b);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "containerID");
-  json_builder_add_int_value (b, 0);
+  json_builder_add_int_value (b, container_id);
   json_builder_set_member_name (b, "hostID");
   json_builder_add_int_value (b, host_id);
   json_builder_set_member_name (b, "size");
-  json_builder_add_int_value (b, 1);
+  json_builder_add_int_value (b, size);
   json_builder_end_object (b);
+}
+
+/* The own id as 0, and with a subordinate range, that range from 1 on (podman's default). */
+static void
+add_mapping (JsonBuilder *b, const char *name, guint32 own_id, const SubidRange *sub)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  add_range (b, 0, own_id, 1);
+  if (sub != NULL)
+    add_range (b, 1, sub->start, sub->count);
   json_builder_end_array (b);
 }
 
@@ -145,8 +154,9 @@ add_mounts (JsonBuilder *b, gboolean rootless)
 }
 
 static void
-add_linux (JsonBuilder *b, gboolean rootless)
+add_linux (JsonBuilder *b, const SpecDefaultOptions *options)
 {
+  gboolean rootless = options->rootless;
   static const char *const root_namespaces[] = { "pid", "network", "ipc", "uts", "mount",
                                                  "cgroup", NULL };
   static const char *const rootless_namespaces[] = { "pid", "ipc", "uts", "mount", "user",
@@ -157,8 +167,8 @@ add_linux (JsonBuilder *b, gboolean rootless)
   json_builder_begin_object (b);
   if (rootless)
     {
-      add_mapping (b, "uidMappings", getuid ());
-      add_mapping (b, "gidMappings", getgid ());
+      add_mapping (b, "uidMappings", getuid (), options->subuid);
+      add_mapping (b, "gidMappings", getgid (), options->subgid);
     }
   else
     {
@@ -210,7 +220,7 @@ spec_default_generate (const SpecDefaultOptions *options)
   json_builder_set_member_name (b, "hostname");
   json_builder_add_string_value (b, "warren");
   add_mounts (b, options->rootless);
-  add_linux (b, options->rootless);
+  add_linux (b, options);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

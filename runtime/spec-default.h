@@ -5,10 +5,14 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "subid.h"
+
 typedef struct
 {
   gboolean rootless;
   const char *const *args; /* NULL for the default ["sh"] */
+  /* Rootless: subordinate ranges mapped from container id 1 on, after the own id as 0. */
+  const SubidRange *subuid, *subgid;
 } SpecDefaultOptions;
 
 /* The default config as a JSON tree. */

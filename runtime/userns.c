@@ -64,8 +64,8 @@ typedef struct
 /* The helper must be able to write a map for us: setuid root (Debian) or given file
  * capabilities (Fedora's cap_setuid+ep). Without either it would only fail with the kernel's
  * EPERM on uid_map, which does not say what to fix. */
-static gboolean
-helper_usable (const char *helper, GError **error)
+gboolean
+userns_helper_usable (const char *helper, GError **error)
 {
   struct stat st;
 
@@ -101,7 +101,7 @@ helper_start (HelperRun *run, const char *helper, pid_t pid, const SpecIdMapping
       g_ptr_array_add (argv, g_strdup_printf ("%u", maps[i].size));
     }
   g_ptr_array_add (argv, NULL);
-  if (!helper_usable (helper, error))
+  if (!userns_helper_usable (helper, error))
     return FALSE;
   /* Absolute path, empty environment, no PATH search: the helper is setuid root. */
   if (!g_spawn_async_with_pipes_and_fds (NULL, (const char *const *) argv->pdata, envp,

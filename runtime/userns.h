@@ -16,6 +16,10 @@ gboolean userns_setgroups_allowed (const WarrenSpec *spec, gboolean rootless);
 gboolean userns_write_mappings (pid_t pid, const WarrenSpec *spec, gboolean rootless,
                                 GError **error);
 
+/* Whether HELPER (newuidmap or newgidmap) can write a map for an unprivileged caller: an
+ * executable file, setuid root or with file capabilities. The error names it and the fix. */
+gboolean userns_helper_usable (const char *helper, GError **error);
+
 /* One range of size 1 mapping the caller's own id: written directly, no helper needed. */
 gboolean userns_own_id_only (const SpecIdMapping *maps, guint n, guint32 own);
 

@@ -259,3 +259,80 @@ idmap_fake() { # name [cc flags...]
   [[ "$left" != *c1* ]]
   BUNDLE=$IDMAP_DIR/bundle assert_no_process_in
 }
+
+# An /etc/subuid with the user by name and by uid, a duplicate, a range overlapping another
+# user's, comments, blank lines and a malformed line.
+write_subid_file() { # path
+  local me uid
+  me=$(id -un)
+  uid=$(id -u)
+  cat >"$1" <<EOT
+# ranges
+$me:100000:65536
+
+someone:150000:65536
+$uid:400000:1000
+$me:100000:65536
+broken:line
+EOT
+}
+
+@test "SECURITY 61: warren check reads subuid as shadow does and warns about overlaps" {
+  requires rootless
+  write_subid_file "$BATS_TEST_TMPDIR/subuid"
+  printf '%s:300000:5000\n' "$(id -un)" >"$BATS_TEST_TMPDIR/subgid"
+  run "$WARREN" check --subuid "$BATS_TEST_TMPDIR/subuid" --subgid "$BATS_TEST_TMPDIR/subgid"
+  assert_status 0
+  assert_output_contains "ok    user namespaces: this user may create them"
+  assert_output_contains "warn  $BATS_TEST_TMPDIR/subuid: line 7: not OWNER:START:COUNT; shadow ignores it"
+  assert_output_contains "warn  $BATS_TEST_TMPDIR/subuid: line 2: 100000-165535 overlaps line 4 of someone (150000-215535)"
+  assert_output_contains "warn  $BATS_TEST_TMPDIR/subuid: line 6 repeats line 2"
+  # The range given by uid is the user's too, and the only one that overlaps nobody's.
+  assert_output_contains "ok    $BATS_TEST_TMPDIR/subuid: 1000 ids from 400000 for $(id -un) (line 5)"
+  assert_output_contains "ok    $BATS_TEST_TMPDIR/subgid: 5000 ids from 300000"
+  assert_output_contains "0 failed, 4 warnings"
+}
+
+@test "warren check fails on a state directory others may enter, and names it" {
+  requires rootless
+  mkdir -m 0755 "$BATS_TEST_TMPDIR/xdg"
+  XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg run "$WARREN" check
+  assert_status 1
+  assert_output_contains "fail  state directory: XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg has mode 0755"
+  assert_output_contains "1 failed"
+}
+
+@test "SECURITY 61: spec --subids never proposes a range that overlaps another user's" {
+  requires rootless
+  write_subid_file "$BATS_TEST_TMPDIR/subuid"
+  printf '%s:300000:5000\n' "$(id -un)" >"$BATS_TEST_TMPDIR/subgid"
+  mkdir "$BATS_TEST_TMPDIR/b1"
+  "$WARREN" spec --rootless --subids --subuid "$BATS_TEST_TMPDIR/subuid" \
+    --subgid "$BATS_TEST_TMPDIR/subgid" --bundle "$BATS_TEST_TMPDIR/b1"
+  BUNDLE=$BATS_TEST_TMPDIR/b1 update_config 'print(json.dumps(c["linux"]["uidMappings"] + c["linux"]["gidMappings"]))' >"$BATS_TEST_TMPDIR/maps"
+  [ "$(cat "$BATS_TEST_TMPDIR/maps")" = "[{\"containerID\": 0, \"hostID\": $(id -u), \"size\": 1}, {\"containerID\": 1, \"hostID\": 400000, \"size\": 1000}, {\"containerID\": 0, \"hostID\": $(id -g), \"size\": 1}, {\"containerID\": 1, \"hostID\": 300000, \"size\": 5000}]" ]
+  # Only overlapping ranges: refused, naming the file, and no config written.
+  printf '%s:100000:65536\nsomeone:100000:1\n' "$(id -un)" >"$BATS_TEST_TMPDIR/subuid"
+  mkdir "$BATS_TEST_TMPDIR/b2"
+  run "$WARREN" spec --rootless --subids --subuid "$BATS_TEST_TMPDIR/subuid" \
+    --subgid "$BATS_TEST_TMPDIR/subgid" --bundle "$BATS_TEST_TMPDIR/b2"
+  assert_status 1
+  assert_output_contains "--subids: $BATS_TEST_TMPDIR/subuid has no range for $(id -un)"
+  [ ! -e "$BATS_TEST_TMPDIR/b2/config.json" ]
+  run "$WARREN" spec --subids --bundle "$BATS_TEST_TMPDIR/b2"
+  assert_status 1
+  assert_output_contains "--subids needs --rootless"
+}
+
+@test "a bundle from spec --rootless --subids runs with the subordinate range mapped" {
+  requires rootless newuidmap
+  rm "$BUNDLE/config.json"
+  "$WARREN" spec --rootless --subids --bundle "$BUNDLE"
+  update_config 'c["process"]["terminal"] = False'
+  set_args sh -c 'cat /proc/self/uid_map; touch /tmp/x; chown 100:100 /tmp/x && stat -c %u:%g /tmp/x'
+  update_config 'c["root"]["readonly"] = False; [c["process"]["capabilities"][k].append("CAP_CHOWN") for k in ("bounding", "effective", "permitted")]'
+  run warren run c1
+  assert_status 0
+  [ "$(echo "${lines[1]}" | awk '{print $1, $2, $3}')" = "1 $(subid_start /etc/subuid) 65536" ]
+  [ "${lines[2]}" = "100:100" ]
+}

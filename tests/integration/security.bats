@@ -494,6 +494,25 @@ PY
   [ "$(host_mounts)" = "$before" ]
 }
 
+@test "SECURITY 14: /proc/self/attr/exec redirected to another procfs file fails the create" {
+  # The label is written through warren's own procfs handle, never the container's /proc; a
+  # config that redirects the container's attr/exec is refused before anything starts.
+  update_config "c['process']['apparmorProfile'] = 'warren-test'; c['mounts'].append({'destination': '/proc/self/attr/exec', 'type': 'bind', 'source': '/proc/self/sched', 'options': ['bind']})"
+  set_args true
+  run warren run c1
+  assert_status 1
+  assert_output_contains "/proc/self/attr/exec is under /proc: only procfs or the files lxcfs replaces"
+  assert_no_state c1
+  # Without the redirect, on a host without AppArmor, the create fails too: it never starts
+  # unconfined. (Where AppArmor is on, config.bats applies a profile.)
+  [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ] || return 0
+  update_config "c['mounts'].pop()"
+  run warren run c2
+  assert_status 1
+  assert_output_contains "apparmor"
+  assert_no_state c2
+}
+
 @test "SECURITY 15: a sysctl goes to its own file whatever the config mounts over /proc/sys" {
   requires root
   local core

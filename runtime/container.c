@@ -144,8 +144,7 @@ check_supported (WarrenSpec *spec, gboolean rootless, const ContainerCreateOptio
                        "config.json: linux.intelRdt: not supported yet by warren");
     }
   if (!lsm_check (spec->process->apparmor_profile, "config.json: process.apparmorProfile",
-                  spec->process->selinux_label, "config.json: process.selinuxLabel", error)
-      || !lsm_check_mount_label (spec->mount_label, error))
+                  spec->process->selinux_label, "config.json: process.selinuxLabel", error))
     return FALSE;
   if (!ns[SPEC_NS_MOUNT].enabled || ns[SPEC_NS_MOUNT].path != NULL)
     return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
@@ -467,6 +466,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   c->config.binary_writable = access ("/proc/self/exe", W_OK) == 0;
   c->config.setgroups_allowed = !c->spec->namespaces[SPEC_NS_USER].enabled
                                 || userns_setgroups_allowed (c->spec, rootless);
+  c->config.mount_context = lsm_mount_context (c->spec->mount_label);
   c->config.no_pivot = o->no_pivot;
   c->config.no_new_keyring = o->no_new_keyring;
   c->config.preserve_fds = passed_fds;

@@ -20,6 +20,8 @@ typedef struct
   gboolean setgroups_allowed; /* decided by the parent: the init's own ids differ inside */
   gboolean no_pivot;
   gboolean no_new_keyring;
+  /* SELinux context= for the new filesystems (linux.mountLabel), NULL for none. */
+  const char *mount_context;
   int preserve_fds;
   const SeccompFilter *seccomp; /* compiled by the parent; NULL without linux.seccomp */
   /* Opened by the parent before clone; the init inherits them. */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <gio/gio.h>
 
+#include "log.h"
 #include "wr-error.h"
 #include "wr-fd.h"
 #include "wr-glib-compat.h"
@@ -57,18 +58,19 @@ lsm_check (const char *apparmor_profile, const char *what_profile, const char *s
   return TRUE;
 }
 
-gboolean
-lsm_check_mount_label (const char *mount_label, GError **error)
+const char *
+lsm_mount_context (const char *mount_label)
 {
   if (!is_set (mount_label))
-    return TRUE;
+    return NULL;
   if (!selinux_enabled ())
-    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
-                     "config.json: linux.mountLabel: SELinux is not enabled on this host, so "
-                     "label \"%s\" cannot be applied",
-                     mount_label);
-  return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
-                   "config.json: linux.mountLabel: not supported yet by warren");
+    {
+      /* A file label means nothing without SELinux; runc and crun ignore it the same way. */
+      log_warning ("linux.mountLabel: SELinux is not enabled on this host; \"%s\" is not "
+                   "applied", mount_label);
+      return NULL;
+    }
+  return mount_label;
 }
 
 static gboolean

@@ -70,7 +70,7 @@ fs_fail (int fsfd, const char *type, const char *what, GError **error)
 
 int
 mount_fd_new_fs (const char *type, const char *source, const char *data,
-                 unsigned long sb_flags, guint64 attrs, GError **error)
+                 const char *context, unsigned long sb_flags, guint64 attrs, GError **error)
 {
   g_autofd int fsfd = fsopen (type, FSOPEN_CLOEXEC);
   int mfd;
@@ -106,6 +106,8 @@ mount_fd_new_fs (const char *type, const char *source, const char *data,
     return fs_fail (fsfd, type, "sync", error), -1;
   if ((sb_flags & MS_DIRSYNC) && fsconfig (fsfd, FSCONFIG_SET_FLAG, "dirsync", NULL, 0) < 0)
     return fs_fail (fsfd, type, "dirsync", error), -1;
+  if (context != NULL && fsconfig (fsfd, FSCONFIG_SET_STRING, "context", context, 0) < 0)
+    return fs_fail (fsfd, type, "context", error), -1;
   if (fsconfig (fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
     return fs_fail (fsfd, type, "create", error), -1;
   mfd = fsmount (fsfd, FSMOUNT_CLOEXEC, (unsigned) attrs);

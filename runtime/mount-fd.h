@@ -13,9 +13,11 @@ guint64 mount_fd_attr_from_flags (unsigned long ms_flags);
 int mount_fd_clone (int dirfd, const char *path, gboolean recursive, GError **error);
 
 /* A detached new filesystem. `data` is the comma-separated option string (key=value or flag);
+ * `context` an SELinux context= (it may hold commas, so it is set on its own) or NULL;
  * sb_flags are superblock flags (MS_SYNCHRONOUS, MS_DIRSYNC); `attrs` MOUNT_ATTR_*. */
 int mount_fd_new_fs (const char *type, const char *source, const char *data,
-                     unsigned long sb_flags, guint64 attrs, GError **error);
+                     const char *context, unsigned long sb_flags, guint64 attrs,
+                     GError **error);
 
 /* Set mount attributes (and propagation, 0 for none) on a mount fd. */
 gboolean mount_fd_setattr (int mnt_fd, guint64 attr_set, guint64 attr_clr, guint64 propagation,

@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -119,11 +120,36 @@ bind_tree (const char *source, gboolean recursive, const SpecMount *m, guint ind
   return g_steal_fd (&tree);
 }
 
-static int
-new_fs (const SpecMount *m, guint index, const char *data, GError **error)
+/* Which new filesystems take linux.mountLabel as their context=, as in runc: not procfs and
+ * sysfs (their labels are the kernel's), not mqueue (labelled after the mount). */
+static gboolean
+takes_mount_context (const char *type)
 {
-  return mount_fd_new_fs (m->type, m->source, data, m->flags & (MS_SYNCHRONOUS | MS_DIRSYNC),
+  return strcmp (type, "proc") != 0 && strcmp (type, "sysfs") != 0
+         && strcmp (type, "mqueue") != 0;
+}
+
+static int
+new_fs (const LaunchConfig *config, const SpecMount *m, const char *data, GError **error)
+{
+  return mount_fd_new_fs (m->type, m->source, data,
+                          takes_mount_context (m->type) ? config->mount_context : NULL,
+                          m->flags & (MS_SYNCHRONOUS | MS_DIRSYNC),
                           mount_fd_attr_from_flags (m->flags), error);
+}
+
+/* mqueue takes no context=; its root gets the label as a file label instead. */
+static gboolean
+label_mount_root (int mnt, const char *context, GError **error)
+{
+  g_autofd int dir = -1;
+
+  if (context == NULL)
+    return TRUE;
+  dir = openat (mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0 || fsetxattr (dir, "security.selinux", context, strlen (context) + 1, 0) < 0)
+    return wr_throw_errno (error, "label the mount with %s", context);
+  return TRUE;
 }
 
 /* Mount one entry of `mounts`. Filesystems that a user namespace may not create get the
@@ -163,14 +189,17 @@ mount_one (const LaunchConfig *config, int root_fd, const SpecMount *m, guint in
       if (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0)
         {
           /* A cgroup2 mount shows the container's own cgroup when it has a cgroup namespace. */
-          mnt = mount_fd_new_fs ("cgroup2", "cgroup2", NULL, 0,
+          mnt = mount_fd_new_fs ("cgroup2", "cgroup2", NULL, NULL, 0,
                                  mount_fd_attr_from_flags (m->flags), &first_error);
           if (mnt < 0)
             mnt = bind_tree ("/sys/fs/cgroup", TRUE, m, index, error);
         }
       else
         {
-          mnt = new_fs (m, index, m->data, &first_error);
+          mnt = new_fs (config, m, m->data, &first_error);
+          if (mnt >= 0 && strcmp (type, "mqueue") == 0
+              && !label_mount_root (mnt, config->mount_context, error))
+            return g_prefix_error (error, "mounts[%u]: %s: ", index, m->destination), FALSE;
           if (mnt < 0 && strcmp (type, "sysfs") == 0 && g_error_matches (first_error, G_IO_ERROR,
                                                                       G_IO_ERROR_PERMISSION_DENIED))
             mnt = bind_tree ("/sys", TRUE, m, index, error);
@@ -180,7 +209,7 @@ mount_one (const LaunchConfig *config, int root_fd, const SpecMount *m, guint in
                    && strstr (m->data, "gid=") != NULL)
             {
               g_autofree char *data = data_without (m->data, "gid=");
-              mnt = new_fs (m, index, data, error);
+              mnt = new_fs (config, m, data, error);
             }
           else if (mnt < 0)
             {
@@ -264,7 +293,7 @@ rootfs_mask_paths (const LaunchConfig *config, int root_fd, GError **error)
        * directory gets an empty read-only tmpfs, anything else the host's verified /dev/null
        * (runc CVE-2025-31133: never the container's own /dev/null). */
       if (S_ISDIR (st.st_mode))
-        mnt = mount_fd_new_fs ("tmpfs", "tmpfs", "size=0,mode=0555", 0,
+        mnt = mount_fd_new_fs ("tmpfs", "tmpfs", "size=0,mode=0555", config->mount_context, 0,
                                MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV
                                    | MOUNT_ATTR_NOEXEC,
                                error);

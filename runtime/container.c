@@ -25,6 +25,7 @@
 #include "launch.h"
 #include "log.h"
 #include "lsm.h"
+#include "resctrl.h"
 #include "spec.h"
 #include "state.h"
 #include "terminal.h"
@@ -51,6 +52,7 @@ typedef struct
   ContainerState *state; /* as written to state.json */
   SeccompFilter *seccomp;
   int hooks_pid;         /* the init's pid once the create hooks began; 0 before */
+  ResctrlGroup *rdt;     /* linux.intelRdt joined; NULL without */
   gboolean committed;
 } Creation;
 
@@ -62,6 +64,13 @@ creation_free (Creation *c)
   if (c == NULL)
     return;
   launch_abort (&c->init); /* a no-op once committed: pid is cleared */
+  if (!c->committed && c->rdt != NULL)
+    {
+      g_autofd int rdt_root = resctrl_open_root (NULL);
+      if (rdt_root >= 0)
+        (void) resctrl_leave (rdt_root, c->rdt, NULL);
+    }
+  g_clear_pointer (&c->rdt, resctrl_group_free);
   /* A create that failed once its hooks began continues the lifecycle at poststop, as
    * the runtime-spec says for a failing createRuntime hook (and runc does in destroy):
    * after everything is undone, as after a delete. */
@@ -132,16 +141,12 @@ check_supported (WarrenSpec *spec, gboolean rootless, const ContainerCreateOptio
   if (spec->process == NULL)
     return wr_throw (error, WARREN_ERROR_INVALID_CONFIG,
                      "config.json: process: required to create a container");
-  if (spec->has_intel_rdt)
+  if (spec->intel_rdt != NULL)
     {
-      struct statfs sfs;
-      /* RDTGROUP_SUPER_MAGIC: resctrl is where Intel RDT (and AMD's QoS) is configured. */
-      if (statfs ("/sys/fs/resctrl", &sfs) < 0 || sfs.f_type != 0x7655821)
-        return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
-                         "config.json: linux.intelRdt: this host has no resctrl file system "
-                         "at /sys/fs/resctrl (no Intel RDT, or it is not mounted)");
-      return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
-                       "config.json: linux.intelRdt: not supported yet by warren");
+      /* Before anything is created: a host without resctrl fails here. */
+      g_autofd int rdt_root = resctrl_open_root (error);
+      if (rdt_root < 0)
+        return g_prefix_error (error, "config.json: "), FALSE;
     }
   if (!lsm_check (spec->process->apparmor_profile, "config.json: process.apparmorProfile",
                   spec->process->selinux_label, "config.json: process.selinuxLabel", error))
@@ -481,6 +486,16 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
     return g_prefix_error (error, "create %s: ", o->id), NULL;
   log_debug ("create %s: the init is pid %d and has set up the container", o->id,
              (int) c->init.pid);
+  if (c->spec->intel_rdt != NULL)
+    {
+      /* The init waits for start: what it execs, and all that forks, is in the group. */
+      g_autofd int rdt_root = resctrl_open_root (error);
+      if (rdt_root < 0)
+        return g_prefix_error (error, "create %s: ", o->id), NULL;
+      c->rdt = resctrl_join (rdt_root, c->spec->intel_rdt, o->id, c->init.pid, error);
+      if (c->rdt == NULL)
+        return g_prefix_error (error, "create %s: config.json: ", o->id), NULL;
+    }
 
   if (c->init.pty_master >= 0 && c->console_sock >= 0)
     {
@@ -516,6 +531,8 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
     st->hooks.node = json_node_copy (c->spec->hooks.node);
   if (c->spec->seccomp != NULL)
     st->seccomp = json_node_copy (c->spec->seccomp->node);
+  if (c->rdt != NULL)
+    st->intel_rdt = resctrl_group_copy (c->rdt);
   if (st->start_time == 0)
     return wr_throw (error, WARREN_ERROR_INIT, "create %s: the init exited during setup", o->id),
            NULL;
@@ -928,6 +945,13 @@ container_delete (const ContainerGlobals *g, const char *id, gboolean force, GEr
           if (!wait_gone (pidfd, id, error))
             return FALSE;
         }
+    }
+  if (st->intel_rdt != NULL)
+    {
+      g_autoptr (GError) rdt_error = NULL;
+      g_autofd int rdt_root = resctrl_open_root (&rdt_error);
+      if (rdt_root < 0 || !resctrl_leave (rdt_root, st->intel_rdt, &rdt_error))
+        log_warning ("delete %s: %s", id, rdt_error->message);
     }
   if (!state_dir_remove (dir, error))
     return FALSE;

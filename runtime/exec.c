@@ -20,6 +20,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "process.h"
+#include "resctrl.h"
 #include "seccomp-filter.h"
 #include "spec.h"
 #include "state.h"
@@ -201,6 +202,7 @@ typedef struct
   const SeccompFilter *seccomp; /* the container's filter; NULL without one */
   int proc_fd;                  /* the host's /proc, for the LSM labels */
   int trampoline_fd;            /* see exec-trampoline.h; -1 for none */
+  int rdt_tasks[2];             /* resctrl tasks files to join, -1 for none */
 } ExecChild;
 
 static gboolean
@@ -284,6 +286,9 @@ exec_joiner (const ExecChild *x, int init_pidfd, int ns_flags)
       wr_throw_errno (&error, "prctl(PR_SET_DUMPABLE)");
       goto fail;
     }
+  /* The resctrl group first, while the host's files are in reach; the process inherits it. */
+  if (!resctrl_join_self (x->rdt_tasks, &error))
+    goto fail;
   if (ns_flags != 0 && setns (init_pidfd, ns_flags) < 0)
     {
       wr_throw_errno (&error, "join the container's namespaces");
@@ -333,6 +338,8 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
   g_autofd int listener = -1;
   g_autofd int proc_fd = -1;
   g_autofd int trampoline_fd = -1;
+  g_autofd int rdt_tasks_fd = -1;
+  g_autofd int rdt_mon_tasks_fd = -1;
   g_autoptr (SpecSeccomp) seccomp = NULL;
   g_autoptr (SeccompFilter) filter = NULL;
   ExecChild x = { 0 };
@@ -431,6 +438,17 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
   /* The state lock is not held while the process runs: `kill`, `delete` may come in. */
   g_clear_pointer (&dir, state_dir_free);
 
+  if (st->intel_rdt != NULL)
+    {
+      g_autofd int rdt_root = resctrl_open_root (error);
+      int fds[2];
+      if (rdt_root < 0 || !resctrl_open_tasks (rdt_root, st->intel_rdt, fds, error))
+        return g_prefix_error (error, "exec in %s: ", o->id), -1;
+      rdt_tasks_fd = fds[0];
+      rdt_mon_tasks_fd = fds[1];
+    }
+  x.rdt_tasks[0] = rdt_tasks_fd;
+  x.rdt_tasks[1] = rdt_mon_tasks_fd;
   x.process = process;
   x.setgroups_allowed = setgroups_allowed_in (st->pid);
   x.preserve_fds = o->preserve_fds;

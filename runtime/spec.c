@@ -153,6 +153,14 @@ spec_free (WarrenSpec *spec)
   g_free (spec->rootfs_propagation);
   g_free (spec->cgroups_path);
   g_free (spec->mount_label);
+  if (spec->intel_rdt != NULL)
+    {
+      g_free (spec->intel_rdt->clos_id);
+      g_free (spec->intel_rdt->l3_cache_schema);
+      g_free (spec->intel_rdt->mem_bw_schema);
+      g_free (spec->intel_rdt->schemata);
+      g_free (spec->intel_rdt);
+    }
   spec_seccomp_free (spec->seccomp);
   g_free (spec);
 }
@@ -734,6 +742,38 @@ parse_sysctl (const WrJsonCursor *linux, WarrenSpec *spec, GError **error)
   return TRUE;
 }
 
+/* linux.intelRdt. closID names a directory of the resctrl root, so it is one path component;
+ * memBwSchema is one "MB:" line (the runtime-spec's MUSTs). */
+static gboolean
+parse_intel_rdt (const WrJsonCursor *f, WarrenSpec *spec, GError **error)
+{
+  /* Owned by spec from here on: spec_free frees it whatever fails below. */
+  SpecIntelRdt *rdt = spec->intel_rdt = g_new0 (SpecIntelRdt, 1);
+  WrJsonCursor m;
+
+  if (!wr_json_expect_object (f, error)
+      || !wr_json_opt_string (f, "closID", &rdt->clos_id, error)
+      || !wr_json_opt_string (f, "l3CacheSchema", &rdt->l3_cache_schema, error)
+      || !wr_json_opt_string (f, "memBwSchema", &rdt->mem_bw_schema, error)
+      || !wr_json_opt_string (f, "schemata", &rdt->schemata, error)
+      || !wr_json_opt_bool (f, "enableCMT", &rdt->enable_cmt, error)
+      || !wr_json_opt_bool (f, "enableMBM", &rdt->enable_mbm, error))
+    return FALSE;
+  wr_json_member (f, "closID", &m);
+  if (rdt->clos_id != NULL
+      && (*rdt->clos_id == '\0' || strchr (rdt->clos_id, '/') != NULL
+          || strchr (rdt->clos_id, '\n') != NULL || strcmp (rdt->clos_id, ".") == 0
+          || strcmp (rdt->clos_id, "..") == 0))
+    return wr_json_fail (&m, error, "must name a resctrl group: not empty, no \"/\" or "
+                         "newline, not \".\" or \"..\"");
+  wr_json_member (f, "memBwSchema", &m);
+  if (rdt->mem_bw_schema != NULL
+      && (!g_str_has_prefix (rdt->mem_bw_schema, "MB:")
+          || strchr (rdt->mem_bw_schema, '\n') != NULL))
+    return wr_json_fail (&m, error, "must be one line starting with \"MB:\"");
+  return TRUE;
+}
+
 static gboolean
 parse_time_offset (const WrJsonCursor *offsets, const char *key, gint64 *secs, guint32 *nsecs,
                    GError **error)
@@ -848,7 +888,8 @@ parse_linux (const WrJsonCursor *root, WarrenSpec *spec, GError **error)
       spec->has_personality = TRUE;
     }
   wr_json_member (&linux, "intelRdt", &f);
-  spec->has_intel_rdt = wr_json_present (&f);
+  if (wr_json_present (&f) && !parse_intel_rdt (&f, spec, error))
+    return FALSE;
   wr_json_member (&linux, "timeOffsets", &f);
   if (wr_json_present (&f))
     {

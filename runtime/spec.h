@@ -23,6 +23,16 @@ typedef enum
   SPEC_NS_COUNT,
 } SpecNamespaceType;
 
+/* linux.intelRdt: a resctrl group (resctrl.c). */
+typedef struct
+{
+  char *clos_id;          /* NULL: the container id */
+  char *l3_cache_schema;  /* "L3:0=7f0;1=1f", NULL when absent */
+  char *mem_bw_schema;    /* "MB:0=20;1=70", NULL when absent */
+  char *schemata;         /* whole lines, written last; NULL when absent */
+  gboolean enable_cmt, enable_mbm;
+} SpecIntelRdt;
+
 typedef struct
 {
   gboolean enabled; /* listed in linux.namespaces */
@@ -245,7 +255,7 @@ typedef struct
   SpecSeccomp *seccomp;    /* NULL when absent */
   gboolean has_personality;
   unsigned long personality; /* PER_LINUX or PER_LINUX32 */
-  gboolean has_intel_rdt;  /* linux.intelRdt present */
+  SpecIntelRdt *intel_rdt; /* linux.intelRdt; NULL when absent */
 
   SpecHooks hooks;
 } WarrenSpec;

@@ -45,6 +45,7 @@ container_state_free (ContainerState *state)
   g_clear_pointer (&state->annotations, g_hash_table_unref);
   spec_hooks_clear (&state->hooks);
   g_clear_pointer (&state->seccomp, json_node_unref);
+  g_clear_pointer (&state->intel_rdt, resctrl_group_free);
   g_free (state);
 }
 
@@ -351,6 +352,21 @@ state_to_node (const ContainerState *state, const char *status)
           json_builder_set_member_name (b, "seccomp");
           json_builder_add_value (b, json_node_copy (state->seccomp));
         }
+      if (state->intel_rdt != NULL)
+        {
+          json_builder_set_member_name (b, "intelRdt");
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "group");
+          json_builder_add_string_value (b, state->intel_rdt->group);
+          json_builder_set_member_name (b, "created");
+          json_builder_add_boolean_value (b, state->intel_rdt->created);
+          if (state->intel_rdt->mon_group != NULL)
+            {
+              json_builder_set_member_name (b, "monGroup");
+              json_builder_add_string_value (b, state->intel_rdt->mon_group);
+            }
+          json_builder_end_object (b);
+        }
     }
   else
     {
@@ -438,6 +454,22 @@ state_read (StateDir *dir, GError **error)
   wr_json_member (&c, "seccomp", &m);
   if (wr_json_present (&m))
     st->seccomp = json_node_copy (m.node);
+  wr_json_member (&c, "intelRdt", &m);
+  if (wr_json_present (&m))
+    {
+      ResctrlGroup *rdt = st->intel_rdt = g_new0 (ResctrlGroup, 1);
+      if (!wr_json_expect_object (&m, &local_error)
+          || !wr_json_opt_string (&m, "group", &rdt->group, &local_error)
+          || !wr_json_opt_bool (&m, "created", &rdt->created, &local_error)
+          || !wr_json_opt_string (&m, "monGroup", &rdt->mon_group, &local_error))
+        return wr_throw (error, WARREN_ERROR_BAD_STATE, "%s", local_error->message), NULL;
+      /* Names of directories under the resctrl root: one component each. */
+      if (rdt->group == NULL || *rdt->group == '\0' || strchr (rdt->group, '/') != NULL
+          || g_str_equal (rdt->group, "..")
+          || (rdt->mon_group != NULL && strchr (rdt->mon_group, '/') != NULL))
+        return wr_throw (error, WARREN_ERROR_BAD_STATE, "%s: intelRdt: bad group name", what),
+               NULL;
+    }
   if (st->id == NULL || st->bundle == NULL || st->oci_version == NULL)
     return wr_throw (error, WARREN_ERROR_BAD_STATE, "%s: id, ociVersion and bundle are required",
                      what),

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "resctrl.h"
 #include "spec.h"
 
 typedef enum
@@ -30,6 +31,7 @@ typedef struct
   GHashTable *annotations;
   SpecHooks hooks;    /* the config's hooks, kept for poststart (start) and poststop (delete) */
   JsonNode *seccomp;  /* linux.seccomp as created, for exec; NULL without one */
+  ResctrlGroup *intel_rdt; /* the resctrl group joined, for exec and delete; NULL for none */
 } ContainerState;
 
 void container_state_free (ContainerState *state);

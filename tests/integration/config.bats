@@ -324,8 +324,17 @@ c['mounts'] = [m for m in c['mounts'] if m.get('type') != 'mqueue']"
     'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_BE", "priority": 8}|config.json: process.ioPriority.priority: 8 is out of range'
     'c["linux"]["personality"] = {"domain": "LINUX64"}|config.json: linux.personality.domain: must be "LINUX" or "LINUX32"'
     'c["linux"]["personality"] = {"domain": "LINUX", "flags": ["X"]}|config.json: linux.personality.flags: the runtime-spec defines no personality flags yet'
-    'c["linux"]["intelRdt"] = {"closID": "x"}|config.json: linux.intelRdt: '
+    'c["linux"]["intelRdt"] = {"closID": "a/b"}|config.json: linux.intelRdt.closID: must name a resctrl group'
+    'c["linux"]["intelRdt"] = {"closID": ".."}|config.json: linux.intelRdt.closID: must name a resctrl group'
+    'c["linux"]["intelRdt"] = {"memBwSchema": "L3:0=ff"}|config.json: linux.intelRdt.memBwSchema: must be one line starting with "MB:"'
+    'c["linux"]["intelRdt"] = {"enableCMT": "yes"}|config.json: linux.intelRdt.enableCMT: '
   )
+  # Where the host has no resctrl, a valid intelRdt fails before anything is created.
+  if [ ! -d /sys/fs/resctrl ]; then
+    cases+=('c["linux"]["intelRdt"] = {"closID": "x"}|config.json: linux.intelRdt: this host has no /sys/fs/resctrl')
+  elif ! mountpoint -q /sys/fs/resctrl; then
+    cases+=('c["linux"]["intelRdt"] = {"closID": "x"}|config.json: linux.intelRdt: no resctrl file system is mounted on /sys/fs/resctrl')
+  fi
   local original case
   original=$(cat "$BUNDLE/config.json")
   for case in "${cases[@]}"; do

@@ -111,6 +111,26 @@ test_minimal (void)
   g_assert_nonnull (spec->annotations);
 }
 
+static void
+test_intel_rdt (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WarrenSpec) spec = spec_load_data (
+      "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}, \"linux\": {\"intelRdt\": "
+      "{\"closID\": \"gold\", \"l3CacheSchema\": \"L3:0=7f0\", \"memBwSchema\": \"MB:0=20\", "
+      "\"schemata\": \"L2:0=f\", \"enableCMT\": true}}}",
+      -1, "config.json", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (spec->intel_rdt);
+  g_assert_cmpstr (spec->intel_rdt->clos_id, ==, "gold");
+  g_assert_cmpstr (spec->intel_rdt->l3_cache_schema, ==, "L3:0=7f0");
+  g_assert_cmpstr (spec->intel_rdt->mem_bw_schema, ==, "MB:0=20");
+  g_assert_cmpstr (spec->intel_rdt->schemata, ==, "L2:0=f");
+  g_assert_true (spec->intel_rdt->enable_cmt);
+  g_assert_false (spec->intel_rdt->enable_mbm);
+}
+
 typedef struct
 {
   const char *name;
@@ -457,6 +477,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/spec/full-runc-config", test_full);
   g_test_add_func ("/spec/minimal", test_minimal);
+  g_test_add_func ("/spec/intel-rdt", test_intel_rdt);
   g_test_add_func ("/spec/missing-root", test_missing_root);
   g_test_add_func ("/spec/hooks-parsed-seccomp-flagged", test_hooks_and_seccomp_flagged);
   g_test_add_func ("/spec/seccomp-parsed", test_seccomp_parsed);

@@ -28,6 +28,7 @@
 #include "resctrl.h"
 #include "spec.h"
 #include "state.h"
+#include "stop-point.h"
 #include "terminal.h"
 #include "userns.h"
 #include "wr-error.h"
@@ -486,6 +487,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
     return g_prefix_error (error, "create %s: ", o->id), NULL;
   log_debug ("create %s: the init is pid %d and has set up the container", o->id,
              (int) c->init.pid);
+  stop_point ("ready");
   if (c->spec->intel_rdt != NULL)
     {
       /* The init waits for start: what it execs, and all that forks, is in the group. */
@@ -539,6 +541,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
   if (!state_write (c->dir, st, error))
     return NULL;
   c->state = g_steal_pointer (&st);
+  stop_point ("written");
   if (o->pid_file != NULL)
     {
       if (!container_write_pid_file (o->pid_file, c->init.pid, error))

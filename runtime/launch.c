@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 
 #include "log.h"
+#include "stop-point.h"
 #include "sync.h"
 #include "userns.h"
 #include "wr-clone.h"
@@ -241,6 +242,7 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
       launch_abort (out);
       return FALSE;
     }
+  stop_point ("cloned");
 
   if (new_user)
     {
@@ -260,6 +262,7 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
           log_debug ("user namespace of pid %d mapped: uid %s gid %s", (int) out->pid, uids,
                      gids);
         }
+      stop_point ("mapped");
     }
 
   for (;;)
@@ -300,6 +303,7 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
               wr_throw (error, WARREN_ERROR_INIT, "sync: hooks requested before the init's pid");
               break;
             }
+          stop_point ("hooks");
           if (config->runtime_hooks != NULL
               && !config->runtime_hooks (out->pid, config->hooks_data, error))
             break;

@@ -13,12 +13,12 @@ refused() { # python edit, expected message fragment
   assert_no_process_in "$BUNDLE"
 }
 
-@test "relative mount destination" {
+@test "SECURITY 9: relative mount destination" {
   refused 'c["mounts"].append({"destination": "mnt", "type": "tmpfs", "source": "tmpfs"})' \
     "config.json: mounts[$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["mounts"]))' "$BUNDLE/config.json")].destination: must be absolute"
 }
 
-@test "mount destination with .." {
+@test "SECURITY 9: mount destination with .." {
   refused 'c["mounts"].insert(0, {"destination": "/a/../../../etc", "type": "tmpfs", "source": "tmpfs"})' \
     'config.json: mounts[0].destination: must not contain'
 }
@@ -50,8 +50,12 @@ refused() { # python edit, expected message fragment
   refused 'c["process"]["cwd"] = "tmp"' 'config.json: process.cwd: must be absolute'
 }
 
-@test "sysctl key with .." {
-  refused 'c["linux"]["sysctl"] = {"net..ipv4": "1"}' 'config.json: linux.sysctl.net..ipv4'
+@test "SECURITY 16: sysctl keys with .., / or a way out of /proc/sys" {
+  local key
+  for key in net..ipv4 net/ipv4/ip_forward ../kernel.core_pattern .net.ipv4 net.ipv4. \
+    "kernel/../../sysrq-trigger"; do
+    refused "c['linux']['sysctl'] = {'$key': '1'}" "config.json: linux.sysctl.$key: not a valid sysctl name"
+  done
 }
 
 @test "a hook with a relative path" {
@@ -67,7 +71,7 @@ refused() { # python edit, expected message fragment
   assert_no_state c1
 }
 
-@test "a NUL escape in a mount field" {
+@test "SECURITY 12: a NUL escape in a mount field" {
   refused 'c["mounts"][0]["source"] = "pro\u0000c"' 'contains a NUL character'
 }
 

@@ -227,10 +227,10 @@ PY
   [ "$(state_field c1 pid)" = "$pid" ]
 }
 
-@test "of two parallel creates of one id exactly one wins" {
+@test "SECURITY 43: of two parallel creates of one id exactly one wins, 50 rounds" {
   set_args sleep 100
   local round a b
-  for round in $(seq 1 10); do
+  for round in $(seq 1 50); do
     warren create dup >/dev/null 2>&1 & a=$!
     warren create dup >/dev/null 2>&1 & b=$!
     local ra=0 rb=0
@@ -329,7 +329,7 @@ inits_are_created_containers() {
   assert_no_state c1
 }
 
-@test "--preserve-fds passes exactly the asked fds" {
+@test "SECURITY 32, 33: --preserve-fds passes exactly the asked fds, and no leaked fd of the caller" {
   set_args sh -c 'ls /proc/self/fd | sort -n | tr "\n" " "; echo; cat <&3'
   echo secret >"$BATS_TEST_TMPDIR/f3"
   run bash -c "exec 3<'$BATS_TEST_TMPDIR/f3' 5</ 6</etc; '$WARREN' --root '$STATE_ROOT' run --preserve-fds 1 c1"
@@ -375,7 +375,7 @@ inits_are_created_containers() {
   assert_no_state c3
 }
 
-@test "a created container holds none of its caller's fds but stdio" {
+@test "SECURITY 33: a created container holds none of its caller's fds but stdio" {
   set_args true
   # The pipe stays with the caller: if the waiting init held it, the read would never end.
   run bash -c "exec 7>&1; '$WARREN' --root '$STATE_ROOT' create c1 </dev/null >/dev/null 2>&1 7>&1 | cat; echo closed"

@@ -13,7 +13,7 @@ load helpers
   [ ! -e "$XDG_RUNTIME_DIR/warren/x1" ]
 }
 
-@test "a bad XDG_RUNTIME_DIR is refused with advice" {
+@test "SECURITY 55: a bad XDG_RUNTIME_DIR is refused with advice" {
   requires rootless
   run env -u XDG_RUNTIME_DIR "$WARREN" list
   assert_status 1
@@ -31,7 +31,7 @@ load helpers
   [ ! -e "$BATS_TEST_TMPDIR/open/warren" ]
 }
 
-@test "a state root planted as a symlink is refused" {
+@test "SECURITY 56: a state root planted as a symlink is refused" {
   mkdir "$BATS_TEST_TMPDIR/elsewhere"
   ln -s "$BATS_TEST_TMPDIR/elsewhere" "$BATS_TEST_TMPDIR/link"
   run "$WARREN" --root "$BATS_TEST_TMPDIR/link" list
@@ -45,7 +45,7 @@ load helpers
   assert_status 1
 }
 
-@test "own ids map directly and setgroups is denied" {
+@test "SECURITY 58: own ids map directly and setgroups is denied" {
   requires rootless
   set_args sh -c 'cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; id -u'
   run warren run c1
@@ -95,7 +95,7 @@ subid_start() { awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' "$1"; }
   [ "$(stat -c %u:%g "$BUNDLE/rootfs/tmp/x")" = "$((sub + 999)):$((subg + 999))" ]
 }
 
-@test "a mapping outside the subuid range fails with newuidmap's message" {
+@test "SECURITY 57: a mapping outside the subuid range fails with newuidmap's message" {
   requires rootless newuidmap
   update_config "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $(id -u), 'size': 1}, {'containerID': 1, 'hostID': 1, 'size': 10}]"
   set_args sleep 100

@@ -653,3 +653,38 @@ PY
   [ "$(sha256sum "$mine" | cut -d' ' -f1)" = "$sum" ]
   "$mine" --root "$STATE_ROOT" delete -f c1
 }
+
+@test "SECURITY 46: a create killed at each sync point is cleaned up by delete -f, and the next create works" {
+  local points=(cloned hooks ready written) point pid i state before
+  is_root || points=(cloned mapped hooks ready written)
+  update_config 'c["hooks"] = {"createRuntime": [{"path": "/bin/true"}]}'
+  set_args sleep 100
+  before=$(host_mounts)
+  for point in "${points[@]}"; do
+    WARREN_TEST_STOP_AT=$point "$WARREN" --root "$STATE_ROOT" create "k-$point" \
+      </dev/null >/dev/null 2>&1 &
+    pid=$!
+    state=""
+    for i in $(seq 1 100); do
+      state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
+      [ "$state" != T ] || break
+      sleep 0.05
+    done
+    [ "$state" = T ] || { echo "warren create never stopped at $point (state '$state')" >&2; false; }
+    kill -KILL "$pid"
+    wait "$pid" || true
+    warren delete -f "k-$point"
+    assert_no_state "k-$point"
+  done
+  sleep 0.2
+  assert_no_process_in "$BUNDLE"
+  [ "$(host_mounts)" = "$before" ]
+  # A normal create and start still work afterwards (runc 1.3.5 had to revert a fix that broke
+  # exactly this).
+  set_args true
+  detached create k-after
+  warren start k-after
+  wait_for_status k-after stopped
+  warren delete k-after
+  assert_no_state k-after
+}

@@ -1,5 +1,6 @@
 #include "wr-prefault.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -9,14 +10,20 @@
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
 #endif
 
-/* The page-aligned range wr_prefault_heap() populated, for wr_prefault_heap_unshare(). */
-static uintptr_t heap_start, heap_end;
+/* The first page of malloc's brk heap, for wr_prefault_heap_unshare(); 0 when unknown. */
+static uintptr_t heap_start;
+
+static uintptr_t
+page_size (void)
+{
+  return (uintptr_t) sysconf (_SC_PAGESIZE);
+}
 
 void
 wr_prefault_heap (gsize size)
 {
-  uintptr_t page = (uintptr_t) sysconf (_SC_PAGESIZE);
-  uintptr_t start, end;
+  uintptr_t page = page_size ();
+  uintptr_t start, end, brk_now;
   /* Below malloc's mmap threshold (128 KiB by default), so it comes from the brk heap; freed,
    * it goes back to the top chunk, which malloc trims only beyond 128 KiB: the populated
    * pages stay in the heap for the allocations that follow. */
@@ -26,18 +33,23 @@ wr_prefault_heap (gsize size)
     return; /* an optimisation only: the allocations that follow fail or fault as before */
   start = ((uintptr_t) block + page - 1) & ~(page - 1);
   end = ((uintptr_t) block + size) & ~(page - 1);
-  if (end > start && madvise ((void *) start, end - start, MADV_POPULATE_WRITE) == 0)
-    {
-      heap_start = start;
-      heap_end = end;
-    }
+  if (end > start)
+    (void) madvise ((void *) start, end - start, MADV_POPULATE_WRITE);
+  /* Where the heap begins: the library constructors allocated before main(), below the
+   * block. Single-threaded, all of it is the main arena, one contiguous brk range that ends
+   * at the break; `arena` is its size. Rounded up: at worst one page is left out. */
+  brk_now = (uintptr_t) sbrk (0);
+  if ((uintptr_t) block < brk_now)
+    heap_start = (brk_now - mallinfo2 ().arena + page - 1) & ~(page - 1);
   free (block);
 }
 
 void
 wr_prefault_heap_unshare (void)
 {
-  if (heap_end > heap_start)
-    (void) madvise ((void *) heap_start, heap_end - heap_start, MADV_POPULATE_WRITE);
+  uintptr_t brk_now = (uintptr_t) sbrk (0);
+
+  if (heap_start != 0 && brk_now > heap_start)
+    (void) madvise ((void *) heap_start, brk_now - heap_start, MADV_POPULATE_WRITE);
   /* failure changes nothing: the pages fault in one by one as without this call */
 }

@@ -11,6 +11,6 @@
  * 5.14 (no MADV_POPULATE_WRITE) it does nothing. */
 void wr_prefault_heap (gsize size);
 /* After a fork-like clone, parent and child share every written page copy-on-write, and the
- * first write to each page faults in both. This breaks the sharing of the heap range that
- * wr_prefault_heap() populated with one call. Best effort, as above. */
+ * first write to each page faults in both. This breaks the sharing of the whole brk heap
+ * (found by wr_prefault_heap()) with one call. Best effort, as above. */
 void wr_prefault_heap_unshare (void);

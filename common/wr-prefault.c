@@ -10,7 +10,7 @@
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
 #endif
 
-/* The first page of malloc's brk heap, for wr_prefault_heap_unshare(); 0 when unknown. */
+/* The first page of malloc's brk heap, for wr_prefault_unshare(); 0 when unknown. */
 static uintptr_t heap_start;
 
 static uintptr_t
@@ -45,11 +45,17 @@ wr_prefault_heap (gsize size)
 }
 
 void
-wr_prefault_heap_unshare (void)
+wr_prefault_unshare (void)
 {
+  uintptr_t page = page_size ();
   uintptr_t brk_now = (uintptr_t) sbrk (0);
+  volatile char here = 0;
+  uintptr_t sp = (uintptr_t) &here & ~(page - 1);
 
+  /* failure changes nothing: the pages fault in one by one as without these calls */
   if (heap_start != 0 && brk_now > heap_start)
     (void) madvise ((void *) heap_start, brk_now - heap_start, MADV_POPULATE_WRITE);
-  /* failure changes nothing: the pages fault in one by one as without this call */
+  /* The stack around us: the frames of our callers above, and those of what runs next
+   * below. Past the top of the stack the call stops with ENOMEM, after the pages below. */
+  (void) madvise ((void *) (sp - 8 * page), 12 * page, MADV_POPULATE_WRITE);
 }

@@ -12,5 +12,6 @@
 void wr_prefault_heap (gsize size);
 /* After a fork-like clone, parent and child share every written page copy-on-write, and the
  * first write to each page faults in both. This breaks the sharing of the whole brk heap
- * (found by wr_prefault_heap()) with one call. Best effort, as above. */
-void wr_prefault_heap_unshare (void);
+ * (found by wr_prefault_heap()) and of the stack around the caller, one call each. Best
+ * effort, as above. */
+void wr_prefault_unshare (void);

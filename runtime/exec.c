@@ -258,8 +258,8 @@ exec_child (const ExecChild *x)
   g_autoptr (GError) error = NULL;
   g_autofree char *exe = NULL;
 
-  /* One call to copy the heap we share with the joiner, not a page fault per page. */
-  wr_prefault_heap_unshare ();
+  /* Copy the heap and stack we share with the joiner: one call, not a fault per page. */
+  wr_prefault_unshare ();
   if (exec_child_setup (x, &exe, &error))
     {
       exec_trampoline_execve (x->trampoline_fd, exe, x->process->args, x->process->env);
@@ -472,7 +472,7 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
   (void) close (pair[1]);
   if (joiner < 0)
     return wr_throw_errno (error, "fork"), -1;
-  wr_prefault_heap_unshare (); /* as in exec_child() */
+  wr_prefault_unshare (); /* as in exec_child() */
   while (waitpid (joiner, &wstatus, 0) < 0)
     if (errno != EINTR)
       return wr_throw_errno (error, "wait for the namespace joiner"), -1;

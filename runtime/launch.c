@@ -222,7 +222,7 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
       if (pid < 0)
         ok = wr_throw_errno (error, "clone the container init (linux.namespaces)");
       else
-        wr_prefault_heap_unshare (); /* as the init does: one call, not a fault per page */
+        wr_prefault_unshare (); /* as the init does: one call, not a fault per page */
     }
   (void) close (pair[1]);
   out->sync_fd = pair[0];

@@ -56,10 +56,12 @@ namespaces_to_join (pid_t pid, GError **error)
       g_autofree char *ours = g_strdup_printf ("/proc/self/ns/%s", exec_namespaces[i].name);
       struct stat a, b;
 
-      if (stat (ours, &b) < 0 && errno == ENOENT)
-        continue; /* a namespace type this kernel lacks */
       if (stat (ours, &b) < 0)
-        return wr_throw_errno (error, "stat %s", ours), -1;
+        {
+          if (errno == ENOENT)
+            continue; /* a namespace type this kernel lacks */
+          return wr_throw_errno (error, "stat %s", ours), -1;
+        }
       if (stat (theirs, &a) < 0)
         return wr_throw_errno (error, "stat %s", theirs), -1;
       if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)

@@ -30,6 +30,7 @@
 #include "wr-error.h"
 #include "wr-fd.h"
 #include "wr-glib-compat.h"
+#include "wr-prefault.h"
 
 /* The namespaces an exec joins, with the /proc/<pid>/ns name of each. The user namespace
  * comes first in setns(pidfd) by the kernel's own ordering. */
@@ -56,10 +57,12 @@ namespaces_to_join (pid_t pid, GError **error)
       g_autofree char *ours = g_strdup_printf ("/proc/self/ns/%s", exec_namespaces[i].name);
       struct stat a, b;
 
-      if (stat (ours, &b) < 0 && errno == ENOENT)
-        continue; /* a namespace type this kernel lacks */
       if (stat (ours, &b) < 0)
-        return wr_throw_errno (error, "stat %s", ours), -1;
+        {
+          if (errno == ENOENT)
+            continue; /* a namespace type this kernel lacks */
+          return wr_throw_errno (error, "stat %s", ours), -1;
+        }
       if (stat (theirs, &a) < 0)
         return wr_throw_errno (error, "stat %s", theirs), -1;
       if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
@@ -259,6 +262,8 @@ exec_child (const ExecChild *x)
   g_autoptr (GError) error = NULL;
   g_autofree char *exe = NULL;
 
+  /* Copy the heap and stack we share with the joiner: one call, not a fault per page. */
+  wr_prefault_unshare ();
   if (exec_child_setup (x, &exe, &error))
     {
       exec_trampoline_execve (x->trampoline_fd, exe, x->process->args, x->process->env);
@@ -487,6 +492,7 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
   (void) close (pair[1]);
   if (joiner < 0)
     return wr_throw_errno (error, "fork"), -1;
+  wr_prefault_unshare (); /* as in exec_child() */
   while (waitpid (joiner, &wstatus, 0) < 0)
     if (errno != EINTR)
       return wr_throw_errno (error, "wait for the namespace joiner"), -1;

@@ -32,6 +32,7 @@
 #include "wr-error.h"
 #include "wr-glib-compat.h"
 #include "wr-path.h"
+#include "wr-prefault.h"
 
 static gboolean
 die_with_parent (int sync_fd, GError **error)
@@ -361,6 +362,9 @@ init_main (const LaunchConfig *config, int sync_fd)
   char byte;
   ssize_t n;
 
+  /* We share heap and stack with the parent copy-on-write: copy them in one call each
+   * rather than a page fault for each page that the setup below writes. */
+  wr_prefault_unshare ();
   if (!init_setup (config, sync_fd, &exe, &error))
     {
       (void) sync_send (sync_fd, SYNC_ERROR, 0, error->message, NULL);

@@ -19,6 +19,7 @@
 #include "wr-error.h"
 #include "wr-fd.h"
 #include "wr-glib-compat.h"
+#include "wr-prefault.h"
 
 void
 launch_clear (LaunchedInit *init)
@@ -221,6 +222,8 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
         }
       if (pid < 0)
         ok = wr_throw_errno (error, "clone the container init (linux.namespaces)");
+      else
+        wr_prefault_unshare (); /* as the init does: one call, not a fault per page */
     }
   (void) close (pair[1]);
   out->sync_fd = pair[0];

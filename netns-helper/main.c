@@ -29,7 +29,7 @@
 #include "wr-fd.h"
 #include "wr-glib-compat.h"
 
-static char *opt_run_dir, *opt_userns, *opt_netns, *opt_format;
+static char *opt_run_dir, *opt_userns, *opt_netns, *opt_format, *opt_id;
 static int opt_pid;
 static gboolean opt_version;
 /* The network options in the order given: (name, value or NULL, as written) triples. They are
@@ -72,6 +72,8 @@ static const GOptionEntry entries[] = {
     "Standalone: the user namespace to join (default /proc/PID/ns/user)", "PATH" },
   { "netns", 0, 0, G_OPTION_ARG_FILENAME, &opt_netns,
     "Standalone: the network namespace (default /proc/PID/ns/net)", "PATH" },
+  { "id", 0, 0, G_OPTION_ARG_STRING, &opt_id,
+    "Standalone: keep a run dir as ID, with the API socket the commands use", "ID" },
   { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "list: table (default) or json",
     "FORMAT" },
   { "version", 'v', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version", NULL },
@@ -244,9 +246,39 @@ on_ports_changed (NetPorts *ports, gpointer user_data)
     g_warning ("save the ports: %s", error->message);
 }
 
+/* The network of `pid` with an API socket and net.json in `dir`: what a helper with a run
+ * dir sets up before it runs. `saved` holds the options as given, and gets the process's
+ * start time; `restart_ports` as for net_setup(); `save` is filled in and must live as long
+ * as the setup. */
+static gboolean
+helper_prepare (NetSetup *setup, RunDir *dir, int pid, NetOptions *options, NetSaved *saved,
+                GArray *restart_ports, HelperSave *save, GError **error)
+{
+  save->dir = dir;
+  save->saved = saved;
+  /* libslirp's own host-loopback guard would drop replies to UDP ports published later. */
+  options->runtime_publish = TRUE;
+  if (!net_setup (setup, pid, options, restart_ports, TRUE, error))
+    return FALSE;
+  /* The start time, while the pidfd shows it is still our process: a restart compares it,
+   * so a recycled pid is never joined. */
+  saved->pid = pid;
+  if (!net_saved_start_time (pid, &saved->start_time, error))
+    return FALSE;
+  if (syscall (SYS_pidfd_send_signal, setup->pidfd, 0, NULL, 0) < 0)
+    return wr_throw_errno (error, "process %d", pid);
+  if ((setup->api = net_api_new (run_dir_fd (dir), run_dir_path (dir), NET_API_SOCKET,
+                                 setup->ports, error))
+      == NULL)
+    return FALSE;
+  if (!helper_save (save, setup->ports, error))
+    return FALSE;
+  net_ports_set_changed (setup->ports, on_ports_changed, save);
+  return TRUE;
+}
+
 /* The helper of container `id` (init `pid`) in `dir`, from setup to its exit: the hook's
- * and restart's common part. `saved` holds the options as given, and gets the init's start
- * time; `restart_ports` as for net_setup(). */
+ * and restart's common part. */
 static int
 run_helper (RunDir *dir, const char *id, int pid, NetOptions *options, NetSaved *saved,
             GArray *restart_ports, GError **error)
@@ -254,27 +286,11 @@ run_helper (RunDir *dir, const char *id, int pid, NetOptions *options, NetSaved 
   g_auto (NetSetup) setup = { -1, -1, NULL, NULL, NULL, NULL };
   g_autofd int log_fd = -1;
   g_autofree char *what = NULL;
-  HelperSave save = { dir, saved };
+  HelperSave save;
   int ready_fd = -1;
 
-  /* libslirp's own host-loopback guard would drop replies to UDP ports published later. */
-  options->runtime_publish = TRUE;
-  if (!net_setup (&setup, pid, options, restart_ports, TRUE, error))
+  if (!helper_prepare (&setup, dir, pid, options, saved, restart_ports, &save, error))
     return 1;
-  /* The init's start time, while the pidfd shows it is still our process: a restart
-   * compares it, so a recycled pid is never joined. */
-  saved->pid = pid;
-  if (!net_saved_start_time (pid, &saved->start_time, error))
-    return 1;
-  if (syscall (SYS_pidfd_send_signal, setup.pidfd, 0, NULL, 0) < 0)
-    return wr_throw_errno (error, "process %d", pid), 1;
-  if ((setup.api = net_api_new (run_dir_fd (dir), run_dir_path (dir), NET_API_SOCKET,
-                                setup.ports, error))
-      == NULL)
-    return 1;
-  if (!helper_save (&save, setup.ports, error))
-    return 1;
-  net_ports_set_changed (setup.ports, on_ports_changed, &save);
   if ((log_fd = run_dir_open_log (dir, error)) < 0)
     return 1;
 
@@ -370,11 +386,32 @@ run_restart (const char *id, NetOptions *options, GError **error)
 static int
 run_standalone (NetOptions *options, GError **error)
 {
+  /* Freed after the setup, whose API socket is in the run dir. */
+  g_autoptr (RunDir) dir = NULL;
+  g_autoptr (NetSaved) saved = NULL;
   g_auto (NetSetup) setup = { -1, -1, NULL, NULL, NULL, NULL };
   g_autofree char *what = g_strdup_printf ("process %d", opt_pid);
+  g_autoptr (JsonObject) no_annotations = NULL;
+  HelperSave save;
 
-  if (!apply_command_line (options, error)
-      || !net_setup (&setup, opt_pid, options, NULL, FALSE, error))
+  if (!apply_command_line (options, error))
+    return 1;
+  if (opt_id == NULL)
+    {
+      if (!net_setup (&setup, opt_pid, options, NULL, FALSE, error))
+        return 1;
+      net_attach (&setup);
+      return daemon_run (setup.pidfd, -1, what, error) ? 0 : 1;
+    }
+  /* With --id: a run dir, the API socket and net.json as in hook mode, the log on stderr. */
+  if (!net_state_id_valid (opt_id))
+    return wr_throw (error, WARREN_ERROR_INVALID_ID, "--id: '%s' cannot name a file", opt_id), 1;
+  saved = net_saved_new ();
+  no_annotations = json_object_new ();
+  net_saved_set_options (saved, no_annotations, opt_network);
+  if ((dir = run_dir_open (opt_run_dir, opt_id, error)) == NULL
+      || !helper_prepare (&setup, dir, opt_pid, options, saved, NULL, &save, error)
+      || !run_dir_write_pid (dir, getpid (), error))
     return 1;
   net_attach (&setup);
   return daemon_run (setup.pidfd, -1, what, error) ? 0 : 1;
@@ -398,9 +435,9 @@ raise_fd_limit (void)
 static gboolean
 command_options_valid (const char *command, GError **error)
 {
-  if (opt_pid != 0 || opt_userns != NULL || opt_netns != NULL)
+  if (opt_pid != 0 || opt_userns != NULL || opt_netns != NULL || opt_id != NULL)
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
-                     "%s: --pid, --userns and --netns are for starting a helper", command);
+                     "%s: --pid, --userns, --netns and --id are for starting a helper", command);
   for (guint i = 0; i + 2 < opt_network->len; i += 3)
     if (strcmp (command, "publish") != 0
         || strcmp (g_ptr_array_index (opt_network, i), "port-driver") != 0)
@@ -522,10 +559,17 @@ main (int argc, char **argv)
       wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT, "--userns and --netns need --pid");
       goto fail;
     }
-  if (opt_pid > 0 && opt_run_dir != NULL)
+  if (opt_pid > 0 && opt_run_dir != NULL && opt_id == NULL)
     {
       wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT,
-                "--run-dir is for hook mode; standalone keeps no files");
+                "--run-dir is for hook mode, or standalone with --id; standalone keeps no "
+                "files without it");
+      goto fail;
+    }
+  if (opt_pid == 0 && opt_id != NULL)
+    {
+      wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT,
+                "--id is for standalone mode (--pid); a hook takes the container's id");
       goto fail;
     }
   rc = opt_pid > 0 ? run_standalone (options, &error) : run_hook (options, &error);

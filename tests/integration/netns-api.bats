@@ -430,7 +430,7 @@ PY
   assert_output_contains "publish: --mtu is not an option of publish"
   run netns list --format json --pid 1 c1
   assert_status 1
-  assert_output_contains "list: --pid, --userns and --netns are for starting a helper"
+  assert_output_contains "list: --pid, --userns, --netns and --id are for starting a helper"
   run netns publish --format json c1 1:2
   assert_status 1
   assert_output_contains "publish: --format is for list"
@@ -519,4 +519,48 @@ PY
   run netns restart c1
   assert_status 1
   assert_output_contains "restart c1: no warren-netns has run for c1 (no $RUN_DIR/c1)"
+}
+
+@test "standalone with --id serves the API in a run dir of that name, and removes it" {
+  local p hpid i
+  p=$(free_port)
+  update_config "
+ns = c['linux']['namespaces']
+if not any(n['type'] == 'network' for n in ns):
+    ns.append({'type': 'network'})"
+  set_args sh -c 'nc -ll -p 80 -e netstat -tn & wait'
+  run detached create c1
+  assert_status 0
+  warren start c1
+  "$WARREN_NETNS" --pid "$(state_field c1 pid)" --id s1 --run-dir "$RUN_DIR" \
+    >"$BATS_TEST_TMPDIR/standalone.log" 2>&1 &
+  hpid=$!
+  for i in $(seq 1 100); do
+    [ -S "$RUN_DIR/s1/api.sock" ] && break
+    sleep 0.05
+  done
+  [ "$(stat -c '%a' "$RUN_DIR/s1")" = 700 ]
+  [ "$(stat -c '%a' "$RUN_DIR/s1/api.sock")" = 600 ]
+  [ "$(cat "$RUN_DIR/s1/pid")" = "$hpid" ]
+  run netns publish s1 "127.0.0.1:$p:80"
+  assert_status 0
+  run host_client tcp "$p"
+  assert_status 0
+  [[ "$output" =~ $spliced_peer ]]
+  run netns list s1
+  [[ "${lines[1]}" =~ ^splice\ +tcp\ +127\.0\.0\.1\ +$p\ +80$ ]]
+  kill -TERM "$hpid"
+  wait "$hpid"
+  [ ! -e "$RUN_DIR/s1" ]
+  grep -q "api: published 127.0.0.1:$p:80/tcp (splice)" "$BATS_TEST_TMPDIR/standalone.log"
+
+  run "$WARREN_NETNS" --id s1 --run-dir "$RUN_DIR" </dev/null
+  assert_status 1
+  assert_output_contains "--id is for standalone mode (--pid)"
+  run "$WARREN_NETNS" --pid 1 --run-dir "$RUN_DIR"
+  assert_status 1
+  assert_output_contains "--run-dir is for hook mode, or standalone with --id"
+  run "$WARREN_NETNS" --pid "$(state_field c1 pid)" --id ../x --run-dir "$RUN_DIR"
+  assert_status 1
+  assert_output_contains "--id: '../x' cannot name a file"
 }

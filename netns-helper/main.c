@@ -1,7 +1,9 @@
 /* warren-netns: rootless networking for a container through libslirp. As an OCI hook it reads
  * the container's state on stdin, gives the container a tap0 and a default route, publishes
- * ports and stays in the background until the container's init exits. Standalone (--pid) it
- * does the same for any process, in the foreground. */
+ * ports and stays in the background until the container's init exits, serving an API socket
+ * for the ports. Standalone (--pid) it does the same for any process, in the foreground.
+ * `publish`, `unpublish` and `list` talk to a running helper (api-client.c); `restart` starts
+ * a new one for a container whose helper died. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,9 +13,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "api-client.h"
 #include "daemon.h"
-#include "net-forward.h"
+#include "net-api.h"
 #include "net-options.h"
+#include "net-ports.h"
+#include "net-saved.h"
 #include "net-splice.h"
 #include "net-state.h"
 #include "run-dir.h"
@@ -21,12 +26,10 @@
 #include "tap.h"
 #include "warren-config.h"
 #include "wr-error.h"
+#include "wr-fd.h"
 #include "wr-glib-compat.h"
 
-/* The runtime-control commands of the issue: named so that they fail clearly. */
-static const char *const not_yet_commands[] = { "publish", "unpublish", "list", "restart", NULL };
-
-static char *opt_run_dir, *opt_userns, *opt_netns;
+static char *opt_run_dir, *opt_userns, *opt_netns, *opt_format, *opt_id;
 static int opt_pid;
 static gboolean opt_version;
 /* The network options in the order given: (name, value or NULL, as written) triples. They are
@@ -69,6 +72,10 @@ static const GOptionEntry entries[] = {
     "Standalone: the user namespace to join (default /proc/PID/ns/user)", "PATH" },
   { "netns", 0, 0, G_OPTION_ARG_FILENAME, &opt_netns,
     "Standalone: the network namespace (default /proc/PID/ns/net)", "PATH" },
+  { "id", 0, 0, G_OPTION_ARG_STRING, &opt_id,
+    "Standalone: keep a run dir as ID, with the API socket the commands use", "ID" },
+  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "list: table (default) or json",
+    "FORMAT" },
   { "version", 'v', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version", NULL },
   { NULL },
 };
@@ -115,11 +122,15 @@ typedef struct
   int tap_fd;
   SlirpLoop *loop;
   NetSplice *splice;
+  NetPorts *ports;
+  NetApi *api;
 } NetSetup;
 
 static void
 net_setup_clear (NetSetup *s)
 {
+  g_clear_pointer (&s->api, net_api_free);
+  g_clear_pointer (&s->ports, net_ports_free);
   g_clear_pointer (&s->splice, net_splice_free);
   g_clear_pointer (&s->loop, slirp_loop_free);
   g_clear_fd (&s->tap_fd, NULL);
@@ -127,8 +138,11 @@ net_setup_clear (NetSetup *s)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NetSetup, net_setup_clear)
 
+/* `restart_ports` (or NULL): what to publish instead of options->publish, a restart's.
+ * With `api`, TCP ports published later may want the companion too. */
 static gboolean
-net_setup (NetSetup *s, int pid, const NetOptions *options, GError **error)
+net_setup (NetSetup *s, int pid, const NetOptions *options, GArray *restart_ports, gboolean api,
+           GError **error)
 {
   g_autofd int userns = -1;
   g_autofd int netns = -1;
@@ -156,18 +170,38 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GError **error)
   for (guint i = 0; i < options->publish->len; i++)
     if (net_options_splices (options, g_ptr_array_index (options->publish, i)))
       splices = TRUE;
+  for (guint i = 0; restart_ports != NULL && i < restart_ports->len; i++)
+    if (g_array_index (restart_ports, NetPort, i).driver == NET_PORT_DRIVER_SPLICE)
+      splices = TRUE;
+  if (api && options->port_driver == NET_PORT_DRIVER_SPLICE)
+    splices = TRUE;
   if ((s->tap_fd = tap_create (userns, netns, options, splices ? &companion : NULL, error)) < 0)
     return FALSE;
   if (splices)
     s->splice = net_splice_new (companion, container);
   if ((s->loop = slirp_loop_new (options, s->tap_fd, error)) == NULL)
     return FALSE;
+  s->ports = net_ports_new (options, slirp_loop_get_slirp (s->loop),
+                            slirp_loop_get_filter (s->loop), s->splice);
+  if (restart_ports != NULL)
+    {
+      for (guint i = 0; i < restart_ports->len; i++)
+        if (!net_ports_publish (s->ports, &g_array_index (restart_ports, NetPort, i), NULL, error))
+          return FALSE;
+      return TRUE;
+    }
   for (guint i = 0; i < options->publish->len; i++)
     {
       const NetPublish *p = g_ptr_array_index (options->publish, i);
-      if (net_options_splices (options, p)
-              ? !net_splice_listen (s->splice, p, error)
-              : !net_forward_add (slirp_loop_get_slirp (s->loop), p, container, error))
+      NetPort port = {
+        .driver = net_options_splices (options, p) ? NET_PORT_DRIVER_SPLICE
+                                                   : NET_PORT_DRIVER_SLIRP,
+        .proto = p->proto,
+        .host_addr = p->host_addr,
+        .host_port = p->host_port,
+        .container_port = p->container_port,
+      };
+      if (!net_ports_publish (s->ports, &port, p->spec, error))
         return FALSE;
     }
   return TRUE;
@@ -180,26 +214,82 @@ net_attach (NetSetup *s)
   slirp_loop_attach (s->loop, NULL);
   if (s->splice != NULL)
     net_splice_attach (s->splice, NULL);
+  if (s->api != NULL)
+    net_api_attach (s->api, NULL);
 }
 
-static int
-run_hook (NetOptions *options, GError **error)
+/* net.json, so that `restart` can bring the network back. */
+typedef struct
 {
-  g_autoptr (NetState) state = net_state_read (STDIN_FILENO, error);
-  g_autoptr (RunDir) dir = NULL;
-  g_auto (NetSetup) setup = { -1, -1, NULL, NULL };
+  RunDir *dir;
+  NetSaved *saved;
+} HelperSave;
+
+static gboolean
+helper_save (HelperSave *save, NetPorts *ports, GError **error)
+{
+  g_autoptr (JsonNode) list = net_ports_to_json (ports);
+  g_autoptr (JsonNode) root = net_saved_to_json (save->saved, list);
+
+  if (!wr_json_write_atomic (run_dir_fd (save->dir), NET_SAVED_FILE, root, error))
+    return g_prefix_error (error, "%s: ", run_dir_path (save->dir)), FALSE;
+  return TRUE;
+}
+
+static void
+on_ports_changed (NetPorts *ports, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* The port is published either way; only a restart would miss it. */
+  if (!helper_save (user_data, ports, &error))
+    g_warning ("save the ports: %s", error->message);
+}
+
+/* The network of `pid` with an API socket and net.json in `dir`: what a helper with a run
+ * dir sets up before it runs. `saved` holds the options as given, and gets the process's
+ * start time; `restart_ports` as for net_setup(); `save` is filled in and must live as long
+ * as the setup. */
+static gboolean
+helper_prepare (NetSetup *setup, RunDir *dir, int pid, NetOptions *options, NetSaved *saved,
+                GArray *restart_ports, HelperSave *save, GError **error)
+{
+  save->dir = dir;
+  save->saved = saved;
+  /* libslirp's own host-loopback guard would drop replies to UDP ports published later. */
+  options->runtime_publish = TRUE;
+  if (!net_setup (setup, pid, options, restart_ports, TRUE, error))
+    return FALSE;
+  /* The start time, while the pidfd shows it is still our process: a restart compares it,
+   * so a recycled pid is never joined. */
+  saved->pid = pid;
+  if (!net_saved_start_time (pid, &saved->start_time, error))
+    return FALSE;
+  if (syscall (SYS_pidfd_send_signal, setup->pidfd, 0, NULL, 0) < 0)
+    return wr_throw_errno (error, "process %d", pid);
+  if ((setup->api = net_api_new (run_dir_fd (dir), run_dir_path (dir), NET_API_SOCKET,
+                                 setup->ports, error))
+      == NULL)
+    return FALSE;
+  if (!helper_save (save, setup->ports, error))
+    return FALSE;
+  net_ports_set_changed (setup->ports, on_ports_changed, save);
+  return TRUE;
+}
+
+/* The helper of container `id` (init `pid`) in `dir`, from setup to its exit: the hook's
+ * and restart's common part. */
+static int
+run_helper (RunDir *dir, const char *id, int pid, NetOptions *options, NetSaved *saved,
+            GArray *restart_ports, GError **error)
+{
+  g_auto (NetSetup) setup = { -1, -1, NULL, NULL, NULL, NULL };
   g_autofd int log_fd = -1;
   g_autofree char *what = NULL;
+  HelperSave save;
   int ready_fd = -1;
 
-  if (state == NULL)
-    return 1;
-  if (!net_options_apply_annotations (options, state->annotations, error)
-      || !apply_command_line (options, error))
-    return 1;
-  if ((dir = run_dir_open (opt_run_dir, state->id, error)) == NULL)
-    return 1;
-  if (!net_setup (&setup, state->pid, options, error))
+  if (!helper_prepare (&setup, dir, pid, options, saved, restart_ports, &save, error))
     return 1;
   if ((log_fd = run_dir_open_log (dir, error)) < 0)
     return 1;
@@ -211,8 +301,10 @@ run_hook (NetOptions *options, GError **error)
     case DAEMON_IN_PARENT:
       run_dir_commit (dir);
       /* The daemon has its own copies of every socket; libslirp's cleanup here could shut
-       * down what they share. This process is about to exit. */
+       * down what they share, and the API's would remove its socket. This process is about
+       * to exit. */
       (void) g_steal_pointer (&setup.loop);
+      (void) g_steal_pointer (&setup.api);
       return 0;
     case DAEMON_IN_CHILD:
       break;
@@ -223,7 +315,7 @@ run_hook (NetOptions *options, GError **error)
       daemon_report_failure (ready_fd, *error);
       return 1;
     }
-  what = g_strdup_printf ("container %s (pid %d)", state->id, state->pid);
+  what = g_strdup_printf ("container %s (pid %d)", id, pid);
   net_attach (&setup);
   if (!daemon_run (setup.pidfd, ready_fd, what, error))
     return 1;
@@ -231,12 +323,95 @@ run_hook (NetOptions *options, GError **error)
 }
 
 static int
+run_hook (NetOptions *options, GError **error)
+{
+  g_autoptr (NetState) state = net_state_read (STDIN_FILENO, error);
+  g_autoptr (RunDir) dir = NULL;
+  g_autoptr (NetSaved) saved = net_saved_new ();
+
+  if (state == NULL)
+    return 1;
+  if (!net_options_apply_annotations (options, state->annotations, error)
+      || !apply_command_line (options, error))
+    return 1;
+  net_saved_set_options (saved, state->annotations, opt_network);
+  if ((dir = run_dir_open (opt_run_dir, state->id, error)) == NULL)
+    return 1;
+  return run_helper (dir, state->id, state->pid, options, saved, NULL, error);
+}
+
+/* A new helper for container `id`, whose helper died: the same namespaces (if its init is
+ * still the process the helper served), the saved options, the ports published last. */
+static int
+run_restart (const char *id, NetOptions *options, GError **error)
+{
+  g_autoptr (RunDir) dir = NULL;
+  g_autoptr (NetSaved) saved = NULL;
+  g_autofree char *data = NULL;
+  guint64 start_time;
+  gsize len;
+  int rc;
+
+  if (!net_state_id_valid (id))
+    return wr_throw (error, WARREN_ERROR_INVALID_ID, "'%s' cannot name a container", id), 1;
+  if ((dir = run_dir_reopen (opt_run_dir, id, error)) == NULL)
+    return 1;
+  data = wr_read_file_at (run_dir_fd (dir), NET_SAVED_FILE, NET_SAVED_MAX, &len, error);
+  if (data == NULL || (saved = net_saved_parse (data, len, error)) == NULL)
+    {
+      g_prefix_error (error, "%s: ", run_dir_path (dir));
+      run_dir_commit (dir); /* what is there may help whoever looks */
+      return 1;
+    }
+  if (!net_saved_start_time (saved->pid, &start_time, NULL) || start_time != saved->start_time)
+    {
+      /* Nothing to restart for: what the dead helper left goes now. */
+      wr_throw (error, WARREN_ERROR_NOT_FOUND,
+                "the container's init (pid %d) is gone%s; removed %s", saved->pid,
+                net_saved_start_time (saved->pid, &start_time, NULL) ? " (the pid was reused)" : "",
+                run_dir_path (dir));
+      return 1;
+    }
+  if (!net_saved_apply (saved, options, error))
+    {
+      run_dir_commit (dir);
+      return 1;
+    }
+  rc = run_helper (dir, id, saved->pid, options, saved, saved->ports, error);
+  if (rc != 0 && start_time == saved->start_time)
+    run_dir_commit (dir); /* the container is still there: keep its state for another try */
+  return rc;
+}
+
+static int
 run_standalone (NetOptions *options, GError **error)
 {
-  g_auto (NetSetup) setup = { -1, -1, NULL, NULL };
+  /* Freed after the setup, whose API socket is in the run dir. */
+  g_autoptr (RunDir) dir = NULL;
+  g_autoptr (NetSaved) saved = NULL;
+  g_auto (NetSetup) setup = { -1, -1, NULL, NULL, NULL, NULL };
   g_autofree char *what = g_strdup_printf ("process %d", opt_pid);
+  g_autoptr (JsonObject) no_annotations = NULL;
+  HelperSave save;
 
-  if (!apply_command_line (options, error) || !net_setup (&setup, opt_pid, options, error))
+  if (!apply_command_line (options, error))
+    return 1;
+  if (opt_id == NULL)
+    {
+      if (!net_setup (&setup, opt_pid, options, NULL, FALSE, error))
+        return 1;
+      net_attach (&setup);
+      return daemon_run (setup.pidfd, -1, what, error) ? 0 : 1;
+    }
+  /* With --id: a run dir, the API socket and net.json as in hook mode, the log on stderr. */
+  if (!net_state_id_valid (opt_id))
+    return wr_throw (error, WARREN_ERROR_INVALID_ID, "--id: '%s' cannot name a file", opt_id), 1;
+  saved = net_saved_new ();
+  no_annotations = json_object_new ();
+  net_saved_set_options (saved, no_annotations, opt_network);
+  if ((dir = run_dir_open (opt_run_dir, opt_id, error)) == NULL
+      || !helper_prepare (&setup, dir, opt_pid, options, saved, NULL, &save, error)
+      || !run_dir_write_pid (dir, getpid (), error))
     return 1;
   net_attach (&setup);
   return daemon_run (setup.pidfd, -1, what, error) ? 0 : 1;
@@ -253,6 +428,91 @@ raise_fd_limit (void)
       limit.rlim_cur = limit.rlim_max;
       (void) setrlimit (RLIMIT_NOFILE, &limit); /* the soft limit is still there if not */
     }
+}
+
+/* The options a command takes besides --run-dir: --port-driver for publish, --format for
+ * list. Anything else is refused rather than silently ignored. */
+static gboolean
+command_options_valid (const char *command, GError **error)
+{
+  if (opt_pid != 0 || opt_userns != NULL || opt_netns != NULL || opt_id != NULL)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "%s: --pid, --userns, --netns and --id are for starting a helper", command);
+  for (guint i = 0; i + 2 < opt_network->len; i += 3)
+    if (strcmp (command, "publish") != 0
+        || strcmp (g_ptr_array_index (opt_network, i), "port-driver") != 0)
+      return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "%s: %s is not an option of %s",
+                       command, (char *) g_ptr_array_index (opt_network, i + 2), command);
+  if (opt_format != NULL && strcmp (command, "list") != 0)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "%s: --format is for list", command);
+  return TRUE;
+}
+
+/* The last --port-driver given to publish, or NULL. */
+static const char *
+command_port_driver (void)
+{
+  const char *driver = NULL;
+
+  for (guint i = 0; i + 2 < opt_network->len; i += 3)
+    driver = g_ptr_array_index (opt_network, i + 1);
+  return driver;
+}
+
+static int
+run_command (int argc, char **argv, NetOptions *options, GError **error)
+{
+  static const struct
+  {
+    const char *name;
+    int args;
+    const char *usage;
+  } commands[] = {
+    { "publish", 2, "publish ID [HOSTIP:]HOSTPORT:CPORT[/tcp|/udp]" },
+    { "unpublish", 2, "unpublish ID [HOSTIP:]HOSTPORT[/tcp|/udp]" },
+    { "list", 1, "list ID [--format table|json]" },
+    { "restart", 1, "restart ID" },
+  };
+  const char *command = argv[0];
+  gsize i;
+  gboolean ok = FALSE;
+
+  for (i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, command) == 0)
+      break;
+  if (i == G_N_ELEMENTS (commands))
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "unexpected argument '%s'", command),
+           1;
+  if (argc - 1 != commands[i].args)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "usage: warren-netns %s",
+                     commands[i].usage),
+           1;
+  if (!command_options_valid (command, error))
+    return 1;
+  if (strcmp (command, "restart") == 0)
+    {
+      if (run_restart (argv[1], options, error) == 0)
+        return 0;
+      return g_prefix_error (error, "restart %s: ", argv[1]), 1;
+    }
+  if (strcmp (command, "publish") == 0)
+    ok = api_client_publish (opt_run_dir, argv[1], argv[2], command_port_driver (), error);
+  else if (strcmp (command, "unpublish") == 0)
+    ok = api_client_unpublish (opt_run_dir, argv[1], argv[2], error);
+  else if (opt_format != NULL && strcmp (opt_format, "json") != 0
+           && strcmp (opt_format, "table") != 0)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "--format: '%s' is not table or json", opt_format),
+           1;
+  else
+    ok = api_client_list (opt_run_dir, argv[1],
+                          opt_format != NULL && strcmp (opt_format, "json") == 0
+                              ? API_CLIENT_JSON
+                              : API_CLIENT_TABLE,
+                          error);
+  if (!ok)
+    return g_prefix_error (error, "%s %s: ", command, argv[1]), 1;
+  return 0;
 }
 
 int
@@ -279,10 +539,14 @@ main (int argc, char **argv)
     }
   if (argc > 1)
     {
-      if (g_strv_contains (not_yet_commands, argv[1]))
-        wr_throw (&error, WARREN_ERROR_NOT_SUPPORTED, "%s: not supported yet", argv[1]);
-      else
-        wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT, "unexpected argument '%s'", argv[1]);
+      rc = run_command (argc - 1, argv + 1, options, &error);
+      if (rc == 0)
+        return 0;
+      goto fail;
+    }
+  if (opt_format != NULL)
+    {
+      wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT, "--format is for list");
       goto fail;
     }
   if (opt_pid < 0)
@@ -295,10 +559,17 @@ main (int argc, char **argv)
       wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT, "--userns and --netns need --pid");
       goto fail;
     }
-  if (opt_pid > 0 && opt_run_dir != NULL)
+  if (opt_pid > 0 && opt_run_dir != NULL && opt_id == NULL)
     {
       wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT,
-                "--run-dir is for hook mode; standalone keeps no files");
+                "--run-dir is for hook mode, or standalone with --id; standalone keeps no "
+                "files without it");
+      goto fail;
+    }
+  if (opt_pid == 0 && opt_id != NULL)
+    {
+      wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT,
+                "--id is for standalone mode (--pid); a hook takes the container's id");
       goto fail;
     }
   rc = opt_pid > 0 ? run_standalone (options, &error) : run_hook (options, &error);

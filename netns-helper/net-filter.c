@@ -53,6 +53,15 @@ net_filter_new (const NetOptions *o)
 }
 
 void
+net_filter_set_udp_published (NetFilter *f, guint16 container_port, gboolean published)
+{
+  if (published)
+    f->udp_ports[container_port / 8] |= (guint8) (1u << (container_port % 8));
+  else
+    f->udp_ports[container_port / 8] &= (guint8) ~(1u << (container_port % 8));
+}
+
+void
 net_filter_free (NetFilter *f)
 {
   if (f == NULL)

@@ -19,6 +19,10 @@ NetFilter *net_filter_new (const NetOptions *options);
 void net_filter_free (NetFilter *filter);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NetFilter, net_filter_free)
 
+/* Ports published or unpublished at runtime: whether the container's UDP `container_port`
+ * is published (by any host port). */
+void net_filter_set_udp_published (NetFilter *filter, guint16 container_port,
+                                   gboolean published);
 /* Whether an Ethernet frame the container sent may go to libslirp. */
 gboolean net_filter_allows (NetFilter *filter, const guint8 *frame, gsize len);
 /* Note a frame libslirp sends to the container. */

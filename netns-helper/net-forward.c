@@ -26,3 +26,16 @@ net_forward_add (Slirp *slirp, const NetPublish *p, struct in_addr container, GE
     }
   return TRUE;
 }
+
+gboolean
+net_forward_remove (Slirp *slirp, NetProto proto, struct in_addr host_addr, guint16 host_port,
+                    GError **error)
+{
+  char host[INET_ADDRSTRLEN];
+
+  inet_ntop (AF_INET, &host_addr, host, sizeof host);
+  if (slirp_remove_hostfwd (slirp, proto == NET_PROTO_UDP, host_addr, host_port) < 0)
+    return wr_throw (error, WARREN_ERROR_NOT_FOUND, "libslirp has no forward on %s:%u/%s", host,
+                     host_port, proto == NET_PROTO_UDP ? "udp" : "tcp");
+  return TRUE;
+}

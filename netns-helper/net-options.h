@@ -47,6 +47,7 @@ typedef struct
   NetPortDriver port_driver; /* for TCP; UDP always goes through libslirp */
   gboolean has_outbound;
   struct in_addr outbound; /* libslirp's connections to the outside leave from here */
+  gboolean runtime_publish; /* set by the helper, not a user: an API may publish UDP later */
 } NetOptions;
 
 NetOptions *net_options_new (void);

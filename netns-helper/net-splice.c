@@ -22,6 +22,8 @@ typedef struct
 {
   NetSplice *splice;
   int fd;
+  struct in_addr host_addr;
+  guint16 host_port;
   guint16 port; /* in the container */
   GSource *source;
 } NetSpliceListener;
@@ -51,6 +53,8 @@ struct NetSplice
   guint32 next_id;
   GSource *companion_source;
   GSource *epoll_source;
+  gboolean attached;
+  GMainContext *context; /* where listeners published later are attached */
 };
 
 static void
@@ -88,6 +92,16 @@ net_splice_new (int companion, struct in_addr container)
   return s;
 }
 
+static gboolean on_accept (int fd, GIOCondition cond, gpointer user_data);
+
+static void
+listener_attach (NetSpliceListener *l, GMainContext *context)
+{
+  l->source = g_unix_fd_source_new (l->fd, G_IO_IN);
+  g_source_set_callback (l->source, G_SOURCE_FUNC (on_accept), l, NULL);
+  g_source_attach (l->source, context);
+}
+
 gboolean
 net_splice_listen (NetSplice *s, const NetPublish *p, GError **error)
 {
@@ -107,9 +121,31 @@ net_splice_listen (NetSplice *s, const NetPublish *p, GError **error)
   l = g_new0 (NetSpliceListener, 1);
   l->splice = s;
   l->fd = g_steal_fd (&fd);
+  l->host_addr = p->host_addr;
+  l->host_port = p->host_port;
   l->port = p->container_port;
   g_ptr_array_add (s->listeners, l);
+  if (s->attached)
+    listener_attach (l, s->context);
   return TRUE;
+}
+
+static void destroy_source (GSource **source);
+
+void
+net_splice_unlisten (NetSplice *s, struct in_addr host_addr, guint16 host_port)
+{
+  for (guint i = 0; i < s->listeners->len; i++)
+    {
+      NetSpliceListener *l = g_ptr_array_index (s->listeners, i);
+      if (l->host_addr.s_addr != host_addr.s_addr || l->host_port != host_port)
+        continue;
+      destroy_source (&l->source);
+      (void) close (l->fd);
+      g_free (l);
+      g_ptr_array_remove_index (s->listeners, i);
+      return;
+    }
 }
 
 /* Move what can be moved in direction d. FALSE when the connection ends with a reset. */
@@ -364,12 +400,9 @@ net_splice_attach (NetSplice *s, GMainContext *context)
       g_source_attach (s->epoll_source, context);
     }
   for (guint i = 0; i < s->listeners->len; i++)
-    {
-      NetSpliceListener *l = g_ptr_array_index (s->listeners, i);
-      l->source = g_unix_fd_source_new (l->fd, G_IO_IN);
-      g_source_set_callback (l->source, G_SOURCE_FUNC (on_accept), l, NULL);
-      g_source_attach (l->source, context);
-    }
+    listener_attach (g_ptr_array_index (s->listeners, i), context);
+  s->attached = TRUE;
+  s->context = context;
   if (s->companion >= 0)
     {
       s->companion_source = g_unix_fd_source_new (s->companion, G_IO_IN);

@@ -20,13 +20,15 @@ struct RunDir
   gboolean committed;
 };
 
-static char *
-default_base (GError **error)
+char *
+run_dir_base (const char *base, GError **error)
 {
   const char *xdg = g_getenv ("XDG_RUNTIME_DIR");
   g_autofree char *user_dir = NULL;
   struct stat st;
 
+  if (base != NULL)
+    return g_strdup (base);
   if (getuid () == 0)
     return g_strdup ("/run/warren-netns");
   if (xdg != NULL && xdg[0] == '/')
@@ -63,21 +65,29 @@ open_private_dir (int at, const char *path, GError **error)
   return g_steal_fd (&fd);
 }
 
-RunDir *
-run_dir_open (const char *base, const char *id, GError **error)
+static RunDir *
+open_and_lock (const char *base, const char *id, gboolean create, GError **error)
 {
   g_autoptr (RunDir) dir = g_new0 (RunDir, 1);
-  g_autofree char *default_dir = NULL;
+  g_autofree char *base_dir = NULL;
   g_autofd int base_fd = -1;
 
   dir->dfd = -1;
   dir->lock_fd = -1;
   dir->committed = TRUE; /* nothing to remove until we created it */
-  if (base == NULL && (base = default_dir = default_base (error)) == NULL)
+  if ((base_dir = run_dir_base (base, error)) == NULL)
     return NULL;
-  if ((base_fd = open_private_dir (AT_FDCWD, base, error)) < 0)
+  dir->path = g_build_filename (base_dir, id, NULL);
+  if (!create && faccessat (AT_FDCWD, dir->path, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+    {
+      if (errno == ENOENT)
+        return wr_throw (error, WARREN_ERROR_NOT_FOUND, "no warren-netns has run for %s (no %s)",
+                         id, dir->path),
+               NULL;
+      return wr_throw_errno (error, "%s", dir->path), NULL;
+    }
+  if ((base_fd = open_private_dir (AT_FDCWD, base_dir, error)) < 0)
     return NULL;
-  dir->path = g_build_filename (base, id, NULL);
   if ((dir->dfd = open_private_dir (base_fd, id, error)) < 0)
     return NULL;
   dir->lock_fd = openat (dir->dfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -93,6 +103,24 @@ run_dir_open (const char *base, const char *id, GError **error)
     }
   dir->committed = FALSE;
   return g_steal_pointer (&dir);
+}
+
+RunDir *
+run_dir_open (const char *base, const char *id, GError **error)
+{
+  return open_and_lock (base, id, TRUE, error);
+}
+
+RunDir *
+run_dir_reopen (const char *base, const char *id, GError **error)
+{
+  return open_and_lock (base, id, FALSE, error);
+}
+
+int
+run_dir_fd (RunDir *dir)
+{
+  return dir->dfd;
 }
 
 const char *
@@ -140,7 +168,8 @@ run_dir_free (RunDir *dir)
     return;
   if (!dir->committed && dir->dfd >= 0)
     {
-      static const char *const files[] = { "pid.tmp", "pid", "log", "lock" };
+      static const char *const files[] = { "pid.tmp", "pid", "api.sock", "net.json", "log",
+                                           "lock" };
       for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
         (void) unlinkat (dir->dfd, files[i], 0); /* some were never made */
       /* Still locked while we remove it: a new helper for the id waits on a fresh lock. */

@@ -1,5 +1,6 @@
 /* run-dir: the directory a hook-mode helper keeps while it runs, `<base>/<id>/` with `lock`
- * (held for the helper's life: one helper per id), `pid` and `log`. The base is --run-dir,
+ * (held for the helper's life: one helper per id), `pid`, `log`, the API socket `api.sock`
+ * and `net.json` (what `restart` needs). The base is --run-dir,
  * else /run/warren-netns as root, else $XDG_RUNTIME_DIR/warren-netns (or
  * /run/user/UID/warren-netns); it must be ours with no group or other access. What goes in
  * the log is left to the daemon. */
@@ -13,6 +14,13 @@ typedef struct RunDir RunDir;
 /* Create (or take over a stale) `<base>/<id>` and lock it. A live helper holding it is
  * WARREN_ERROR_EXISTS. Freed without run_dir_commit(), the directory is removed. */
 RunDir *run_dir_open (const char *base, const char *id, GError **error);
+/* The same for a directory that must exist already (`restart`): WARREN_ERROR_NOT_FOUND when
+ * it does not. */
+RunDir *run_dir_reopen (const char *base, const char *id, GError **error);
+/* `base`, or the default base when it is NULL. */
+char *run_dir_base (const char *base, GError **error);
+/* The directory's fd (borrowed). */
+int run_dir_fd (RunDir *dir);
 const char *run_dir_path (RunDir *dir);
 /* The log file, opened for appending. */
 int run_dir_open_log (RunDir *dir, GError **error);

@@ -140,6 +140,9 @@ static const char *const helper[] = {
   "openat",
   "unlinkat",
   "rmdir",
+  "fsync",     /* net.json, written atomically on each API publish */
+  "renameat",
+  "renameat2",
   "dup",
   "dup3",
   "prlimit64",

@@ -352,8 +352,8 @@ slirp_loop_new (const NetOptions *o, int tap_fd, GError **error)
   cfg.if_mru = o->mtu;
   /* net-filter.c keeps the host's loopback out of reach. libslirp's own switch does it too,
    * but drops the replies to UDP clients on the host's loopback: it stays on as a second
-   * guard only where no UDP port is published. */
-  cfg.disable_host_loopback = !o->allow_host_loopback;
+   * guard only where no UDP port is published, nor can be later through the API. */
+  cfg.disable_host_loopback = !o->allow_host_loopback && !o->runtime_publish;
   for (guint i = 0; i < o->publish->len; i++)
     if (((NetPublish *) g_ptr_array_index (o->publish, i))->proto == NET_PROTO_UDP)
       cfg.disable_host_loopback = false;
@@ -368,6 +368,12 @@ Slirp *
 slirp_loop_get_slirp (SlirpLoop *loop)
 {
   return loop->slirp;
+}
+
+NetFilter *
+slirp_loop_get_filter (SlirpLoop *loop)
+{
+  return loop->filter;
 }
 
 void

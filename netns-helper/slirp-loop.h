@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <slirp/libslirp.h>
 
+#include "net-filter.h"
 #include "net-options.h"
 
 typedef struct SlirpLoop SlirpLoop;
@@ -15,6 +16,8 @@ typedef struct SlirpLoop SlirpLoop;
  * outlive the loop). No source is attached yet: see slirp_loop_attach(). */
 SlirpLoop *slirp_loop_new (const NetOptions *options, int tap_fd, GError **error);
 Slirp *slirp_loop_get_slirp (SlirpLoop *loop);
+/* The filter of the container's frames (net-filter.h), for ports published later. */
+NetFilter *slirp_loop_get_filter (SlirpLoop *loop);
 /* Start moving packets in `context`. */
 void slirp_loop_attach (SlirpLoop *loop, GMainContext *context);
 /* Detach the sources and free libslirp, closing every socket it holds. */

@@ -471,9 +471,6 @@ EOF_CASES
   assert_status 1
   assert_output_contains "process $$ shares our network namespace"
   assert_no_helper x
-  run "$WARREN_NETNS" publish c1 8080:80
-  assert_status 1
-  assert_output_contains "publish: not supported yet"
 }
 
 @test "one helper per container id" {

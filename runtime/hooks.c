@@ -34,6 +34,11 @@ hook_child (const SpecHook *hook, int state_fd, int out_fd)
   if (dup2 (state_fd, STDIN_FILENO) < 0 || dup2 (out_fd, STDOUT_FILENO) < 0
       || dup2 (out_fd, STDERR_FILENO) < 0)
     _exit (126);
+  /* Only stdio, as runc's hooks get: no fd that warren's caller leaked to it, nor the
+   * --preserve-fds meant for the container, reaches a hook (or a daemon it leaves behind). */
+  if (close_range (3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    for (long fd = 3, max = sysconf (_SC_OPEN_MAX); fd < max; fd++)
+      (void) fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
   execve (hook->path, hook->args, hook->env);
   len = g_snprintf (line, sizeof line, "exec: %s", g_strerror (errno));
   (void) !write (STDERR_FILENO, line, (size_t) MIN (len, (int) sizeof line - 1));

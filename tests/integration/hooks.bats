@@ -158,3 +158,16 @@ state_of() { # stage field
   grep -qx HOOKVAR=x "$BATS_TEST_TMPDIR/hooks/env"
   ! grep -q WARREN_LEAK "$BATS_TEST_TMPDIR/hooks/env"
 }
+
+@test "hooks get only stdin, stdout and stderr: no fd of warren's caller or --preserve-fds" {
+  local stage
+  update_config "c['hooks'] = {s: [{'path': '/bin/sh', 'args': ['sh', '-c', 'ls /proc/self/fd | sort -n | tr \"\\\\n\" \" \" > $BATS_TEST_TMPDIR/hooks/' + s]}] for s in ('prestart', 'createRuntime', 'poststart', 'poststop')}"
+  set_args true
+  run bash -c "exec 3</ 5</etc 7>/dev/null; '$WARREN' --root '$STATE_ROOT' run --preserve-fds 1 c1"
+  assert_status 0
+  for stage in prestart createRuntime poststart poststop; do
+    # 0 1 2, and the one ls opens for /proc/self/fd.
+    [ "$(cat "$BATS_TEST_TMPDIR/hooks/$stage")" = "0 1 2 3 " ] ||
+      { echo "$stage: $(cat "$BATS_TEST_TMPDIR/hooks/$stage")" >&2; false; }
+  done
+}

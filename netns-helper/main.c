@@ -55,6 +55,8 @@ static const GOptionEntry entries[] = {
     "Let the container reach the host's 127.0.0.1 through the gateway address", NULL },
   { "disable-dns", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, record_option,
     "No DNS forwarder at .3 of the network", NULL },
+  { "ipv6", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, record_option,
+    "IPv6 too: fd00::100/64, default route via fd00::2, DNS at fd00::3", NULL },
   { "outbound-addr", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
     "Connections to the outside leave from this host address (or interface's)", "ADDR|IFACE" },
   { "port-driver", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
@@ -81,7 +83,8 @@ apply_command_line (NetOptions *options, GError **error)
                           g_ptr_array_index (opt_network, i + 1),
                           g_ptr_array_index (opt_network, i + 2), error))
       return FALSE;
-  return TRUE;
+  /* The last source of options: what holds only for all of them together. */
+  return net_options_check (options, error);
 }
 
 static int

@@ -42,15 +42,16 @@ with_netns() {
     'args': $(json_args warren-netns --run-dir "$RUN_DIR" "$@")}]}"
 }
 
-# host_server PORT: in the background, a TCP server on 127.0.0.1:PORT that answers one
-# connection with "from-host" and keeps what it got in $BATS_TEST_TMPDIR/server.got.
+# host_server PORT [ADDR]: in the background, a TCP server on ADDR:PORT (default 127.0.0.1)
+# that answers one connection with "from-host" and keeps what it got in
+# $BATS_TEST_TMPDIR/server.got.
 host_server() {
-  python3 - "$1" "$BATS_TEST_TMPDIR" >/dev/null 2>&1 <<'PY' &
+  python3 - "$1" "$BATS_TEST_TMPDIR" "${2:-127.0.0.1}" >/dev/null 2>&1 <<'PY' &
 import socket, sys
-port, d = int(sys.argv[1]), sys.argv[2]
-s = socket.socket()
+port, d, addr = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", port))
+s.bind((addr, port))
 s.listen()
 open(d + "/server.ready", "w").close()
 s.settimeout(30)
@@ -70,18 +71,20 @@ PY
   return 1
 }
 
-# host_client tcp|udp PORT: read what the server on 127.0.0.1:PORT says (UDP: send it "ping"
-# first) and print it. Retries for a while: the server in the container may not listen yet.
+# host_client tcp|udp PORT [ADDR]: read what the server on ADDR:PORT (default 127.0.0.1)
+# says (UDP: send it "ping" first) and print it. Retries for a while: the server in the
+# container may not listen yet.
 host_client() {
-  python3 - "$1" "$2" <<'PY'
+  python3 - "$1" "$2" "${3:-127.0.0.1}" <<'PY'
 import socket, sys, time
-proto, port = sys.argv[1], int(sys.argv[2])
+proto, port, addr = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+family = socket.AF_INET6 if ":" in addr else socket.AF_INET
 deadline = time.time() + 15
 while True:
     try:
         if proto == "tcp":
             # Nothing sent: a server that never reads would close with a reset.
-            s = socket.create_connection(("127.0.0.1", port), timeout=2)
+            s = socket.create_connection((addr, port), timeout=2)
             s.settimeout(2)
             data = b""
             try:
@@ -90,9 +93,9 @@ while True:
             except ConnectionResetError:
                 pass
         else:
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s = socket.socket(family, socket.SOCK_DGRAM)
             s.settimeout(0.5)
-            s.sendto(b"ping", ("127.0.0.1", port))
+            s.sendto(b"ping", (addr, port))
             data, _ = s.recvfrom(100)
         if data:
             sys.stdout.write(data.decode())
@@ -318,6 +321,103 @@ PY
   [ ! -e "$BATS_TEST_TMPDIR/server.got" ]
 }
 
+@test "--ipv6: fd00::100/64 at once (no DAD), default route via fd00::2, no router advertisements" {
+  with_netns --ipv6
+  # /proc/net/if_inet6: address, index, prefix length, scope, flags (0x40: tentative).
+  set_args sh -c 'ip -6 -o addr show tap0 scope global; grep ^fd00 /proc/net/if_inet6; ip -6 route
+    cat /proc/sys/net/ipv6/conf/tap0/accept_ra'
+  run warren run c1
+  assert_status 0
+  assert_output_contains "inet6 fd00::100/64 scope global"
+  [ "$(echo "$output" | grep -c 'inet6 fd00')" = 1 ]
+  local flags
+  flags=$(echo "$output" |
+    awk '$1 == "fd000000000000000000000000000100" && $3 == "40" { print $5 }')
+  [ -n "$flags" ]
+  [ $((16#$flags & 0x40)) = 0 ]
+  assert_output_contains "default via fd00::2 dev tap0"
+  [ "$(echo "$output" | tail -n 1)" = 0 ]
+  # The IPv4 side as ever.
+  set_args sh -c 'ip -o addr show tap0'
+  run warren run c2
+  assert_output_contains "inet 10.0.2.100/24"
+}
+
+@test "without --ipv6 the container has no IPv6 route out" {
+  with_netns
+  set_args sh -c 'ip -6 route show default; ip -6 -o addr show tap0 scope global'
+  run warren run c1
+  assert_status 0
+  [ -z "$output" ]
+}
+
+@test "--ipv6: the host's ::1 is out of reach through fd00::2 and other addresses by default" {
+  local p
+  p=$(port)
+  host_server "$p" ::1
+  with_netns --ipv6
+  set_args sh -c "echo hi | nc -w 3 fd00::2 $p; echo rc=\$?
+    echo hi | nc -w 3 fd00::77 $p; echo rc=\$?"
+  run warren run c1
+  assert_status 0
+  [ "$(echo "$output" | grep -c rc=1)" = 2 ]
+  [ ! -e "$BATS_TEST_TMPDIR/server.got" ]
+}
+
+@test "--ipv6 --allow-host-loopback reaches a server on the host's ::1 through fd00::2" {
+  local p
+  p=$(port)
+  host_server "$p" ::1
+  with_netns --ipv6 --allow-host-loopback
+  set_args sh -c "echo hi | nc -w 5 fd00::2 $p"
+  run warren run c1
+  assert_status 0
+  assert_output_contains "from-host"
+  [ "$(cat "$BATS_TEST_TMPDIR/server.got")" = hi ]
+  [ "$(cat "$BATS_TEST_TMPDIR/server.peer")" = ::1 ]
+}
+
+@test "--ipv6: [::1] publishes, spliced to fd00::100 and through libslirp, TCP and UDP" {
+  local p
+  p=$(port)
+  update_config "c['annotations'] = {'warren.net.ipv6': 'true'}"
+  with_netns -p "[::1]:$p:80" -p "[::]:$((p + 1)):80" -p "[::1]:$((p + 2)):5353/udp" \
+    -p "127.0.0.1:$((p + 3)):80"
+  set_args sh -c 'nc -ll -p 80 -e netstat -tn & udp-echo 5353'
+  run detached create c1
+  assert_status 0
+  warren start c1
+  # Spliced: the companion connects to the container's IPv6 address.
+  run host_client tcp "$p" ::1
+  assert_status 0
+  [[ "$output" =~ fd00::100:80\ +fd00::100:[0-9]+\ +ESTABLISHED ]]
+  run host_client tcp "$((p + 1))" ::1
+  assert_status 0
+  [[ "$output" =~ fd00::100:80\ +fd00::100:[0-9]+\ +ESTABLISHED ]]
+  # [::] is IPv6 only: the IPv4 side of that port stays free.
+  python3 -c 'import socket, sys; socket.socket().bind(("127.0.0.1", int(sys.argv[1])))' "$((p + 1))"
+  run host_client udp "$((p + 2))" ::1
+  assert_status 0
+  [ "$output" = echo:ping ]
+  run host_client tcp "$((p + 3))"
+  assert_status 0
+  [[ "$output" =~ 10\.0\.2\.100:80\ +(::ffff:)?10\.0\.2\.100:[0-9]+\ +ESTABLISHED ]]
+}
+
+@test "--ipv6 --port-driver slirp: a [::1] publish through libslirp's hostxfwd" {
+  local p
+  p=$(port)
+  with_netns --ipv6 --port-driver slirp -p "[::1]:$p:80"
+  set_args nc -ll -p 80 -e netstat -tn
+  run detached create c1
+  assert_status 0
+  warren start c1
+  run host_client tcp "$p" ::1
+  assert_status 0
+  # libslirp shows a client on the host's loopback as the gateway.
+  [[ "$output" =~ fd00::100:80\ +fd00::2:[0-9]+\ +ESTABLISHED ]]
+}
+
 @test "the helper and its companion run without privileges, under seccomp" {
   with_netns -p "127.0.0.1:$(port):80"
   set_args sleep 100
@@ -437,11 +537,14 @@ PY
 --publish 80||--publish: '80': expected [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]
 -p 1:2/sctp||-p: '1:2/sctp': protocol 'sctp' is not tcp or udp
 -p 1:0||-p: '1:0': container port '0' is not a port number between 1 and 65535
--p 300.1.1.1:1:2||'300.1.1.1:1:2': host address '300.1.1.1' is not an IPv4 address
+-p 300.1.1.1:1:2||host address '300.1.1.1' is not an IPv4 address (IPv6 goes in brackets)
 --cidr 10.0.2.1/24||--cidr: '10.0.2.1/24': host bits are set
 --cidr 10.0.0.0/30||--cidr: '10.0.0.0/30': the prefix length must be between 8 and 25
 --mac 01:00:00:00:00:01||--mac: '01:00:00:00:00:01' is a multicast address
---ipv6||Unknown option --ipv6
+-p [::1]:1:2||publish [::1]:1:2: an IPv6 host address needs --ipv6
+-p [::1:1:2||-p: '[::1:1:2': expected [IPV6]:HOSTPORT:CONTAINERPORT
+-p [fe80::zz]:1:2||host address 'fe80::zz' is not an IPv6 address
+|'warren.net.ipv6': 'yes'|annotation warren.net.ipv6: 'yes' is not true or false
 --port-driver fast||--port-driver: 'fast' is not splice or slirp
 --outbound-addr nosuchif0||--outbound-addr: 'nosuchif0' is neither an IPv4 address nor an interface with one
 |'warren.net.mtu': 'x'|annotation warren.net.mtu: 'x' is not a number

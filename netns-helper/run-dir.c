@@ -15,6 +15,8 @@
 struct RunDir
 {
   char *path;
+  char *id;
+  int base_fd; /* removing the directory goes through it: the sandbox hides the path */
   int dfd;
   int lock_fd;
   gboolean committed;
@@ -68,17 +70,18 @@ run_dir_open (const char *base, const char *id, GError **error)
 {
   g_autoptr (RunDir) dir = g_new0 (RunDir, 1);
   g_autofree char *default_dir = NULL;
-  g_autofd int base_fd = -1;
 
+  dir->base_fd = -1;
   dir->dfd = -1;
   dir->lock_fd = -1;
   dir->committed = TRUE; /* nothing to remove until we created it */
   if (base == NULL && (base = default_dir = default_base (error)) == NULL)
     return NULL;
-  if ((base_fd = open_private_dir (AT_FDCWD, base, error)) < 0)
+  if ((dir->base_fd = open_private_dir (AT_FDCWD, base, error)) < 0)
     return NULL;
   dir->path = g_build_filename (base, id, NULL);
-  if ((dir->dfd = open_private_dir (base_fd, id, error)) < 0)
+  dir->id = g_strdup (id);
+  if ((dir->dfd = open_private_dir (dir->base_fd, id, error)) < 0)
     return NULL;
   dir->lock_fd = openat (dir->dfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (dir->lock_fd < 0)
@@ -144,13 +147,16 @@ run_dir_free (RunDir *dir)
       for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
         (void) unlinkat (dir->dfd, files[i], 0); /* some were never made */
       /* Still locked while we remove it: a new helper for the id waits on a fresh lock. */
-      if (rmdir (dir->path) < 0 && errno != ENOENT)
+      if (unlinkat (dir->base_fd, dir->id, AT_REMOVEDIR) < 0 && errno != ENOENT)
         g_warning ("remove %s: %s", dir->path, g_strerror (errno));
     }
   if (dir->lock_fd >= 0)
     (void) close (dir->lock_fd);
   if (dir->dfd >= 0)
     (void) close (dir->dfd);
+  if (dir->base_fd >= 0)
+    (void) close (dir->base_fd);
   g_free (dir->path);
+  g_free (dir->id);
   g_free (dir);
 }

@@ -435,6 +435,34 @@ PY
     grep -qx 'NoNewPrivs:	1' "/proc/$pid/status"
     grep -qx 'Seccomp:	2' "/proc/$pid/status"
   done
+  # The helper's root is an empty tmpfs of its own but for a read-only resolv.conf.
+  local hpid root
+  hpid=$(helper_pid c1)
+  root=/proc/$hpid/root
+  [ "$(ls -A "$root")" = etc ]
+  [ ! -e "$root/home" ] && [ ! -e "$root/root" ] && [ ! -e "$root/var" ]
+  [ "$(ls -A "$root/etc")" = resolv.conf ]
+  cmp "$root/etc/resolv.conf" /etc/resolv.conf
+  ! touch "$root/etc/resolv.conf" 2>/dev/null
+  ! touch "$root/new" 2>/dev/null
+  [ "$(readlink "/proc/$hpid/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]
+}
+
+@test "the helper's sandbox kills execve, ptrace, mount, setns, unshare and module loading" {
+  local probe
+  SANDBOX_PROBE=${SANDBOX_PROBE:?SANDBOX_PROBE must name the sandbox-probe binary}
+  # The same sandbox_enter() as the helper's, with nothing but /etc/resolv.conf in sight.
+  run "$SANDBOX_PROBE" ls
+  assert_status 0
+  [ "$output" = "$(printf '/etc\n/etc/resolv.conf')" ]
+  for probe in execve ptrace mount setns unshare open_by_handle_at kexec_load init_module; do
+    run "$SANDBOX_PROBE" "$probe"
+    # 128 + SIGSYS: killed, never a mere error it could try around.
+    if [ "$status" != 159 ]; then
+      echo "$probe: status $status, output: $output" >&2
+      return 1
+    fi
+  done
 }
 
 @test "an idle helper sleeps" {

@@ -17,6 +17,7 @@
 #include "net-splice.h"
 #include "net-state.h"
 #include "run-dir.h"
+#include "sandbox-fs.h"
 #include "slirp-loop.h"
 #include "tap.h"
 #include "warren-config.h"
@@ -55,6 +56,10 @@ static const GOptionEntry entries[] = {
     "Let the container reach the host's 127.0.0.1 through the gateway address", NULL },
   { "disable-dns", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, record_option,
     "No DNS forwarder at .3 of the network", NULL },
+  { "dns-forward", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
+    "DNS queries to .3 of the network (and fd00::3) go to this resolver, port 53, instead of "
+    "the host's",
+    "ADDR" },
   { "ipv6", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, record_option,
     "IPv6 too: fd00::100/64, default route via fd00::2, DNS at fd00::3", NULL },
   { "outbound-addr", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
@@ -136,6 +141,7 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GError **error)
   g_autofd int userns = -1;
   g_autofd int netns = -1;
   struct in_addr container = net_options_host_addr (options, NET_OFFSET_CONTAINER);
+  g_autofree char *resolv_conf = NULL;
   gboolean splices = FALSE;
   int companion = -1;
 
@@ -165,6 +171,9 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GError **error)
     s->splice = net_splice_new (companion, container);
   if ((s->loop = slirp_loop_new (options, s->tap_fd, error)) == NULL)
     return FALSE;
+  /* libslirp finds its resolver in the sandbox's /etc/resolv.conf, at the first query. */
+  resolv_conf = net_options_resolv_conf (options);
+  sandbox_fs_set_resolv_conf (resolv_conf);
   for (guint i = 0; i < options->publish->len; i++)
     {
       const NetPublish *p = g_ptr_array_index (options->publish, i);

@@ -18,6 +18,7 @@ struct NetFilter
   guint32 mask;
   guint32 container;
   guint32 dns;
+  gboolean dns_closed; /* the IPv4 forwarder: --dns-forward names an IPv6 resolver */
   gboolean ipv6;
   struct in6_addr container6, dns6; /* the prefix is the first 8 bytes of both */
   guint8 udp_ports[65536 / 8]; /* container ports published for UDP */
@@ -46,6 +47,7 @@ net_filter_new (const NetOptions *o)
   f->network = ntohl (o->network.s_addr);
   f->container = ntohl (net_options_host_addr (o, NET_OFFSET_CONTAINER).s_addr);
   f->dns = ntohl (net_options_host_addr (o, NET_OFFSET_DNS).s_addr);
+  f->dns_closed = o->dns_forward_family == AF_INET6;
   f->ipv6 = o->ipv6;
   f->container6 = net_options_host_addr6 (NET_OFFSET6_CONTAINER);
   f->dns6 = net_options_host_addr6 (NET_OFFSET6_DNS);
@@ -101,6 +103,18 @@ is_loopback_alias (const NetFilter *f, guint32 addr)
 {
   return (addr & f->mask) == f->network && addr != f->container && addr != f->dns
          && addr != (f->network | ~f->mask);
+}
+
+/* To the DNS forwarder, TCP and UDP to port 53 alone (SECURITY 63): the resolver behind it may
+ * be on the host's loopback (127.0.0.53, a --dns-forward address), and older libslirp sent
+ * any port of the forwarder's address on to the resolver's. 4.7 refuses those already; this
+ * holds whatever the library does. ICMP is answered by libslirp itself. */
+static gboolean
+dns_allowed (gboolean open, guint8 proto, const guint8 *l4, gsize available)
+{
+  if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+    return TRUE;
+  return open && available >= 4 && get16 (l4 + 2) == 53;
 }
 
 /* The IPv6 header of a frame, when it has one. */
@@ -187,11 +201,13 @@ allows_ipv6 (NetFilter *f, const guint8 *frame, gsize len)
     return TRUE; /* libslirp has IPv6 off and drops it */
   if (ip == NULL)
     return FALSE;
+  l4 = ip + IPV6_HEADER;
+  available = len - ETH_HEADER - IPV6_HEADER;
+  if (memcmp (ip + 24, &f->dns6, 16) == 0)
+    return dns_allowed (TRUE, ip[6], l4, available);
   /* Neighbour discovery, and echo requests libslirp answers itself. */
   if (ip[6] == IPPROTO_ICMPV6 || !is_loopback_alias6 (f, ip + 24))
     return TRUE;
-  l4 = ip + IPV6_HEADER;
-  available = len - ETH_HEADER - IPV6_HEADER;
   switch (ip[6])
     {
     case IPPROTO_TCP:
@@ -254,12 +270,14 @@ net_filter_allows (NetFilter *f, const guint8 *frame, gsize len)
     return TRUE; /* ARP */
   if ((ip = ipv4_header (frame, len, &ihl)) == NULL)
     return FALSE;
-  if (!is_loopback_alias (f, get32 (ip + 16)))
+  if (get32 (ip + 16) != f->dns && !is_loopback_alias (f, get32 (ip + 16)))
     return TRUE;
   /* A later fragment carries no ports; without its first one libslirp drops it. */
   if ((get16 (ip + 6) & 0x1fff) != 0)
     return TRUE;
   l4 = ip + ihl;
+  if (get32 (ip + 16) == f->dns)
+    return dns_allowed (!f->dns_closed, ip[9], l4, len - ETH_HEADER - ihl);
   switch (ip[9])
     {
     case IPPROTO_TCP:

@@ -216,6 +216,20 @@ parse_outbound (NetOptions *o, const char *value, GError **error)
 }
 
 static gboolean
+parse_dns_forward (NetOptions *o, const char *value, GError **error)
+{
+  if (inet_pton (AF_INET, value, &o->dns_forward) == 1)
+    o->dns_forward_family = AF_INET;
+  else if (inet_pton (AF_INET6, value, &o->dns_forward6) == 1)
+    o->dns_forward_family = AF_INET6;
+  else
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s' is not an IPv4 or IPv6 address (the resolver listens on port 53)",
+                     value);
+  return TRUE;
+}
+
+static gboolean
 parse_flag (const char *value, gboolean *out, GError **error)
 {
   if (value == NULL || strcmp (value, "true") == 0)
@@ -260,6 +274,8 @@ set_one (NetOptions *o, const char *name, const char *value, GError **error)
     return parse_flag (value, &o->disable_dns, error);
   if (strcmp (name, "ipv6") == 0)
     return parse_flag (value, &o->ipv6, error);
+  if (strcmp (name, "dns-forward") == 0)
+    return parse_dns_forward (o, value, error);
   if (strcmp (name, "outbound-addr") == 0)
     return parse_outbound (o, value, error);
   if (strcmp (name, "port-driver") == 0)
@@ -325,6 +341,9 @@ net_options_apply_annotations (NetOptions *o, JsonObject *annotations, GError **
 gboolean
 net_options_check (const NetOptions *o, GError **error)
 {
+  if (o->dns_forward_family != 0 && o->disable_dns)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "--dns-forward: there is no DNS forwarder with --disable-dns");
   for (guint i = 0; i < o->publish->len; i++)
     {
       const NetPublish *p = g_ptr_array_index (o->publish, i);
@@ -333,6 +352,26 @@ net_options_check (const NetOptions *o, GError **error)
                          "publish %s: an IPv6 host address needs --ipv6", p->spec);
     }
   return TRUE;
+}
+
+char *
+net_options_resolv_conf (const NetOptions *o)
+{
+  char addr[INET6_ADDRSTRLEN];
+
+  switch (o->dns_forward_family)
+    {
+    case AF_INET:
+      /* libslirp takes the first address of each family: the second line, the same address
+       * mapped into IPv6, serves the queries to fd00::3 through a dual-stack socket. */
+      inet_ntop (AF_INET, &o->dns_forward, addr, sizeof addr);
+      return g_strdup_printf ("nameserver %s\nnameserver ::ffff:%s\n", addr, addr);
+    case AF_INET6:
+      inet_ntop (AF_INET6, &o->dns_forward6, addr, sizeof addr);
+      return g_strdup_printf ("nameserver %s\n", addr);
+    default:
+      return NULL;
+    }
 }
 
 gboolean

@@ -45,6 +45,9 @@ typedef struct
   gboolean allow_host_loopback;
   gboolean disable_dns;
   gboolean ipv6; /* fd00::/64 besides IPv4, see NET_IPV6_* */
+  int dns_forward_family;        /* 0: the host's resolver; AF_INET or AF_INET6: --dns-forward */
+  struct in_addr dns_forward;    /* AF_INET */
+  struct in6_addr dns_forward6;  /* AF_INET6 */
   gboolean has_mac;
   guint8 mac[6];
   NetPortDriver port_driver; /* for TCP; UDP always goes through libslirp */
@@ -70,6 +73,10 @@ gboolean net_options_apply_annotations (NetOptions *options, JsonObject *annotat
 /* What only the options as a whole can tell (an IPv6 publish without --ipv6): after the
  * annotations and the command line are applied. */
 gboolean net_options_check (const NetOptions *options, GError **error);
+
+/* The resolv.conf that makes libslirp's DNS forwarder send to --dns-forward's address, or
+ * NULL without that option. Free with g_free(). */
+char *net_options_resolv_conf (const NetOptions *options);
 
 /* Whether `publish` takes the splice fast path under these options. */
 gboolean net_options_splices (const NetOptions *options, const NetPublish *publish);

@@ -108,6 +108,43 @@ while True:
 PY
 }
 
+# dns_server ADDR: in the background, a DNS server on ADDR:53 (UDP) that answers every A
+# query with 192.0.2.53 and every other one with no records, and counts the queries in
+# $BATS_TEST_TMPDIR/dns.got.
+dns_server() {
+  python3 - "$1" "$BATS_TEST_TMPDIR" >/dev/null 2>&1 <<'PY' &
+import socket, struct, sys
+addr, d = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((addr, 53))
+open(d + "/dns.ready", "w").close()
+s.settimeout(30)
+while True:
+    q, peer = s.recvfrom(512)
+    qid = struct.unpack("!H", q[:2])[0]
+    i = 12
+    while q[i] != 0:
+        i += q[i] + 1
+    qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
+    answer = b""
+    if qtype == 1:
+        answer = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + bytes([192, 0, 2, 53])
+    s.sendto(struct.pack("!HHHHHH", qid, 0x8180, 1, 1 if answer else 0, 0, 0)
+             + q[12:i + 5] + answer, peer)
+    open(d + "/dns.got", "a").write("query\n")
+PY
+  local i
+  for i in $(seq 1 100); do
+    [ -e "$BATS_TEST_TMPDIR/dns.ready" ] && return 0
+    sleep 0.05
+  done
+  echo "the DNS server on $1 never listened" >&2
+  return 1
+}
+
+# A loopback address of this test's own, for a server that needs a fixed port.
+test_loopback() { echo "127.0.$((RANDOM % 200 + 20)).$((BATS_TEST_NUMBER % 200 + 20))"; }
+
 helper_pid() { cat "$RUN_DIR/$1/pid"; }
 
 # No helper process and no run dir left for id $1, after the second a helper may take to
@@ -418,6 +455,36 @@ PY
   [[ "$output" =~ fd00::100:80\ +fd00::2:[0-9]+\ +ESTABLISHED ]]
 }
 
+@test "--dns-forward: queries to 10.0.2.3 and fd00::3 go to that resolver" {
+  if ! is_root && [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" -gt 53 ]; then
+    skip "a resolver on port 53 needs root (net.ipv4.ip_unprivileged_port_start > 53)"
+  fi
+  local addr
+  addr=$(test_loopback)
+  dns_server "$addr"
+  update_config "c['annotations'] = {'warren.net.dns-forward': '$addr'}"
+  with_netns --ipv6
+  set_args sh -c 'nslookup warren.test 10.0.2.3; echo rc=$?; nslookup warren.test fd00::3; echo rc=$?'
+  run warren run c1
+  assert_status 0
+  [ "$(echo "$output" | grep -c 'Address: 192.0.2.53')" = 2 ]
+  [ "$(echo "$output" | grep -c rc=0)" = 2 ]
+  [ -s "$BATS_TEST_TMPDIR/dns.got" ]
+}
+
+@test "the DNS forwarder's address passes port 53 alone, not the resolver's other ports" {
+  local addr p
+  addr=$(test_loopback)
+  p=$(port)
+  host_server "$p" "$addr"
+  with_netns --dns-forward "$addr"
+  set_args sh -c "echo hi | nc -w 3 10.0.2.3 $p; echo rc=\$?"
+  run warren run c1
+  assert_status 0
+  assert_output_contains "rc=1"
+  [ ! -e "$BATS_TEST_TMPDIR/server.got" ]
+}
+
 @test "the helper and its companion run without privileges, under seccomp" {
   with_netns -p "127.0.0.1:$(port):80"
   set_args sleep 100
@@ -574,6 +641,8 @@ PY
 -p [fe80::zz]:1:2||host address 'fe80::zz' is not an IPv6 address
 |'warren.net.ipv6': 'yes'|annotation warren.net.ipv6: 'yes' is not true or false
 --port-driver fast||--port-driver: 'fast' is not splice or slirp
+--dns-forward dns.example||--dns-forward: 'dns.example' is not an IPv4 or IPv6 address
+--dns-forward 127.0.0.1 --disable-dns||--dns-forward: there is no DNS forwarder with --disable-dns
 --outbound-addr nosuchif0||--outbound-addr: 'nosuchif0' is neither an IPv4 address nor an interface with one
 |'warren.net.mtu': 'x'|annotation warren.net.mtu: 'x' is not a number
 |'warren.net.bogus': '1'|annotation warren.net.bogus: unknown option

@@ -277,6 +277,13 @@ test_filter (void)
   g_assert_true (net_filter_allows (f, buf, n));
   n = frame (buf, "10.0.2.100", "10.0.2.3", 17, 40000, 53, 0);
   g_assert_true (net_filter_allows (f, buf, n));
+  n = frame (buf, "10.0.2.100", "10.0.2.3", 6, 40000, 53, 0x02);
+  g_assert_true (net_filter_allows (f, buf, n));
+  /* The forwarder's other ports lead to the resolver's, maybe on the host's loopback. */
+  n = frame (buf, "10.0.2.100", "10.0.2.3", 6, 40000, 22, 0x02);
+  g_assert_false (net_filter_allows (f, buf, n));
+  n = frame (buf, "10.0.2.100", "10.0.2.3", 17, 40000, 5353, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
   buf[12] = 0x08, buf[13] = 0x06;
   g_assert_true (net_filter_allows (f, buf, n));
 
@@ -383,6 +390,47 @@ test_filter_ipv6 (void)
 }
 
 static void
+test_dns_forward (void)
+{
+  g_autoptr (NetOptions) o = net_options_new ();
+  g_autoptr (NetFilter) f = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint8 buf[96];
+  gsize n;
+
+  g_assert_null (net_options_resolv_conf (o));
+  g_assert_true (net_options_set (o, "dns-forward", "127.0.0.9", "--dns-forward", NULL));
+  text = net_options_resolv_conf (o);
+  g_assert_cmpstr (text, ==, "nameserver 127.0.0.9\nnameserver ::ffff:127.0.0.9\n");
+  g_clear_pointer (&text, g_free);
+  g_assert_true (net_options_set (o, "dns-forward", "::1", "--dns-forward", NULL));
+  text = net_options_resolv_conf (o);
+  g_assert_cmpstr (text, ==, "nameserver ::1\n");
+  g_assert_false (net_options_set (o, "dns-forward", "localhost", "--dns-forward", &error));
+  assert_message (error, "--dns-forward: 'localhost' is not an IPv4 or IPv6 address");
+  g_clear_error (&error);
+  g_assert_true (net_options_set (o, "disable-dns", NULL, "--disable-dns", NULL));
+  g_assert_false (net_options_check (o, &error));
+  assert_message (error, "no DNS forwarder with --disable-dns");
+  g_clear_error (&error);
+  g_assert_true (net_options_set (o, "disable-dns", "false", "--disable-dns", NULL));
+
+  /* An IPv6 resolver: there is none to send IPv4 queries to, and they never reach libslirp
+   * (older ones fell back to the host's 127.0.0.1). */
+  g_assert_true (net_options_set (o, "ipv6", NULL, "--ipv6", NULL));
+  f = net_filter_new (o);
+  n = frame (buf, "10.0.2.100", "10.0.2.3", 17, 40000, 53, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
+  n = frame6 (buf, "fd00::100", "fd00::3", 17, 40000, 53, 0);
+  g_assert_true (net_filter_allows (f, buf, n));
+  n = frame6 (buf, "fd00::100", "fd00::3", 6, 40000, 53, 0x02);
+  g_assert_true (net_filter_allows (f, buf, n));
+  n = frame6 (buf, "fd00::100", "fd00::3", 6, 40000, 8080, 0x02);
+  g_assert_false (net_filter_allows (f, buf, n));
+}
+
+static void
 test_filter_allow_host_loopback (void)
 {
   g_autoptr (NetOptions) o = net_options_new ();
@@ -410,5 +458,6 @@ main (int argc, char **argv)
   g_test_add_func ("/net-filter/allow-host-loopback", test_filter_allow_host_loopback);
   g_test_add_func ("/net-filter/ipv6", test_filter_ipv6);
   g_test_add_func ("/net-options/ipv6", test_ipv6_needs_flag);
+  g_test_add_func ("/net-options/dns-forward", test_dns_forward);
   return g_test_run ();
 }

@@ -27,8 +27,9 @@
 /* The runtime-control commands of the issue: named so that they fail clearly. */
 static const char *const not_yet_commands[] = { "publish", "unpublish", "list", "restart", NULL };
 
-static char *opt_run_dir, *opt_userns, *opt_netns;
+static char *opt_run_dir, *opt_userns, *opt_netns, *opt_log;
 static int opt_pid;
+static int opt_ready_fd = -1, opt_exit_fd = -1;
 static gboolean opt_version;
 /* The network options in the order given: (name, value or NULL, as written) triples. They are
  * applied after the annotations, so that the command line wins. */
@@ -76,6 +77,12 @@ static const GOptionEntry entries[] = {
     "Standalone: the user namespace to join (default /proc/PID/ns/user)", "PATH" },
   { "netns", 0, 0, G_OPTION_ARG_FILENAME, &opt_netns,
     "Standalone: the network namespace (default /proc/PID/ns/net)", "PATH" },
+  { "ready-fd", 0, 0, G_OPTION_ARG_INT, &opt_ready_fd,
+    "Standalone: write \"1\" to FD once the network is up and every port listens", "FD" },
+  { "exit-fd", 0, 0, G_OPTION_ARG_INT, &opt_exit_fd,
+    "Standalone: exit when FD becomes readable or is closed at its other end", "FD" },
+  { "log", 0, 0, G_OPTION_ARG_FILENAME, &opt_log,
+    "Standalone: once the network is up, messages go to FILE (appended), not stderr", "FILE" },
   { "version", 'v', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version", NULL },
   { NULL },
 };
@@ -242,16 +249,51 @@ run_hook (NetOptions *options, GError **error)
   return 0;
 }
 
+/* A standalone fd option: open, and not to be inherited by anything we start. */
+static gboolean
+check_fd_option (const char *name, int fd, GError **error)
+{
+  int flags;
+
+  if (fd < 0)
+    return TRUE;
+  if (fd <= STDERR_FILENO || (flags = fcntl (fd, F_GETFD)) < 0)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "%s: %d is not an open file descriptor above 2", name, fd);
+  if (fcntl (fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+    return wr_throw_errno (error, "%s: set close-on-exec on %d", name, fd);
+  return TRUE;
+}
+
 static int
 run_standalone (NetOptions *options, GError **error)
 {
   g_auto (NetSetup) setup = { -1, -1, NULL, NULL };
   g_autofree char *what = g_strdup_printf ("process %d", opt_pid);
+  g_autofd int log_fd = -1;
 
+  if (!check_fd_option ("--ready-fd", opt_ready_fd, error)
+      || !check_fd_option ("--exit-fd", opt_exit_fd, error))
+    return 1;
+  if (opt_ready_fd >= 0 && opt_ready_fd == opt_exit_fd)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "--ready-fd and --exit-fd: need two file descriptors"),
+           1;
+  /* Opened now, so that a bad path is reported on stderr like every setup error. */
+  if (opt_log != NULL)
+    {
+      log_fd = open (opt_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+      if (log_fd < 0)
+        return wr_throw_errno (error, "--log: open %s", opt_log), 1;
+    }
   if (!apply_command_line (options, error) || !net_setup (&setup, opt_pid, options, error))
     return 1;
+  if (log_fd >= 0 && (dup2 (log_fd, STDOUT_FILENO) < 0 || dup2 (log_fd, STDERR_FILENO) < 0))
+    return wr_throw_errno (error, "--log: redirect to %s", opt_log), 1;
+  g_clear_fd (&log_fd, NULL);
   net_attach (&setup);
-  return daemon_run (setup.pidfd, -1, what, error) ? 0 : 1;
+  daemon_set_exit_fd (opt_exit_fd);
+  return daemon_run (setup.pidfd, opt_ready_fd, what, error) ? 0 : 1;
 }
 
 /* Each spliced connection holds six fds (two sockets, two pipes): take the hard limit. */
@@ -305,6 +347,13 @@ main (int argc, char **argv)
   if (opt_pid == 0 && (opt_userns != NULL || opt_netns != NULL))
     {
       wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT, "--userns and --netns need --pid");
+      goto fail;
+    }
+  if (opt_pid == 0 && (opt_ready_fd >= 0 || opt_exit_fd >= 0 || opt_log != NULL))
+    {
+      wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT,
+                "--ready-fd, --exit-fd and --log need --pid (a hook is ready when it exits, "
+                "and logs to its run dir)");
       goto fail;
     }
   if (opt_pid > 0 && opt_run_dir != NULL)

@@ -710,6 +710,71 @@ EOF_CASES
   wait "$hpid"
 }
 
+@test "standalone: --ready-fd says 1 once ports listen, --exit-fd stops it, --log takes its output" {
+  local p
+  p=$(port)
+  add_network_namespace
+  set_args nc -ll -p 80 -e echo standalone
+  run detached create c1
+  assert_status 0
+  warren start c1
+  run python3 - "$WARREN_NETNS" "$(state_field c1 pid)" "$p" "$BATS_TEST_TMPDIR/helper.log" <<'PY'
+import os, socket, subprocess, sys, time
+netns, pid, port, log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+ready_r, ready_w = os.pipe()
+exit_r, exit_w = os.pipe()
+helper = subprocess.Popen([netns, "--pid", pid, "-p", "127.0.0.1:%d:80" % port,
+                           "--ready-fd", str(ready_w), "--exit-fd", str(exit_r), "--log", log],
+                          pass_fds=(ready_w, exit_r), stderr=subprocess.PIPE)
+os.close(ready_w)
+os.close(exit_r)
+print("ready", os.read(ready_r, 16))
+# Ready means listening: the very first connection gets through, no retry.
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.settimeout(5)
+print("got", s.recv(100).decode().strip())
+s.close()
+start = time.time()
+os.close(exit_w)
+rc = helper.wait(timeout=10)
+print("exit", rc, "within", "1s" if time.time() - start < 1.5 else "too long")
+print("stderr", repr(helper.stderr.read()))
+PY
+  assert_status 0
+  assert_output_contains "ready b'1'"
+  assert_output_contains "got standalone"
+  assert_output_contains "exit 0 within 1s"
+  assert_output_contains "stderr b''"
+  grep -q "process $(state_field c1 pid): network up" "$BATS_TEST_TMPDIR/helper.log"
+  grep -q "stopping: the exit fd is closed" "$BATS_TEST_TMPDIR/helper.log"
+  # Its port is closed with it (the connection may linger in TIME_WAIT: SO_REUSEADDR).
+  python3 - "$p" <<'PY'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen()
+PY
+}
+
+@test "standalone options are checked: fds that are not open, the same fd twice, hook mode" {
+  run "$WARREN_NETNS" --pid $$ --ready-fd 77
+  assert_status 1
+  assert_output_contains "--ready-fd: 77 is not an open file descriptor above 2"
+  run "$WARREN_NETNS" --pid $$ --exit-fd 1
+  assert_status 1
+  assert_output_contains "--exit-fd: 1 is not an open file descriptor above 2"
+  run "$WARREN_NETNS" --pid $$ --ready-fd 5 --exit-fd 5 5>/dev/null
+  assert_status 1
+  assert_output_contains "--ready-fd and --exit-fd: need two file descriptors"
+  run "$WARREN_NETNS" --pid $$ --log /nonexistent/dir/log
+  assert_status 1
+  assert_output_contains "--log: open /nonexistent/dir/log: No such file or directory"
+  run "$WARREN_NETNS" --run-dir "$RUN_DIR" --log "$BATS_TEST_TMPDIR/log" </dev/null
+  assert_status 1
+  assert_output_contains "--ready-fd, --exit-fd and --log need --pid"
+}
+
 @test "warren spec --net slirp -p writes a network namespace and the hook" {
   local dir=$BATS_TEST_TMPDIR/spec
   mkdir -p "$dir"

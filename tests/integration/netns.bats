@@ -485,6 +485,32 @@ PY
   [ ! -e "$BATS_TEST_TMPDIR/server.got" ]
 }
 
+@test "random and mutated frames into the tap for 4 s: the helper stays up and forwarding" {
+  local p seed hpid
+  p=$(port)
+  seed=$RANDOM
+  # The published port goes through libslirp, the fuzzed stack, not the splice path.
+  with_netns --ipv6 --port-driver slirp -p "127.0.0.1:$p:80"
+  update_config "
+for k in ('bounding', 'effective', 'permitted'):
+    c['process']['capabilities'][k].append('CAP_NET_RAW')"
+  # Mutated ARP and neighbour messages teach libslirp wrong addresses for the container: one
+  # ordinary ARP request for the gateway afterwards sets them right, as on any link.
+  set_args sh -c "out=\$(frame-fuzz tap0 4 $seed 2>&1); sleep 1; arping -q -c 2 -w 3 -I tap0 10.0.2.2
+    nc -ll -p 80 -e echo \"\$out\""
+  run detached create c1
+  assert_status 0
+  hpid=$(helper_pid c1)
+  warren start c1
+  sleep 5
+  run host_client tcp "$p"
+  assert_status 0
+  echo "seed $seed: $output" >&2
+  [[ "$output" =~ ^sent\ [0-9]+\ frames ]]
+  [[ ! "$output" =~ ^sent\ 0\  ]]
+  kill -0 "$hpid"
+}
+
 @test "the helper and its companion run without privileges, under seccomp" {
   with_netns -p "127.0.0.1:$(port):80"
   set_args sleep 100

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -19,15 +20,28 @@ static int
 companion_connect (const CompanionRequest *req)
 {
   struct sockaddr_in addr = { .sin_family = AF_INET };
+  struct sockaddr_in6 addr6 = { .sin6_family = AF_INET6 };
+  struct sockaddr *sa = (struct sockaddr *) &addr;
+  socklen_t sa_len = sizeof addr;
   struct timeval timeout = { .tv_sec = COMPANION_CONNECT_SECONDS };
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int fd;
 
-  if (fd < 0)
-    return -errno;
   addr.sin_addr.s_addr = req->addr;
   addr.sin_port = htons (req->port);
+  if (req->family == AF_INET6)
+    {
+      memcpy (&addr6.sin6_addr, req->addr6, sizeof addr6.sin6_addr);
+      addr6.sin6_port = htons (req->port);
+      sa = (struct sockaddr *) &addr6;
+      sa_len = sizeof addr6;
+    }
+  else if (req->family != AF_INET)
+    return -EAFNOSUPPORT;
+  fd = socket (req->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -errno;
   (void) setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+  if (connect (fd, sa, sa_len) < 0)
     {
       int errsv = errno;
       (void) close (fd);

@@ -9,8 +9,10 @@
 typedef struct
 {
   guint32 id;
-  guint32 addr; /* network byte order */
-  guint16 port; /* host byte order */
+  guint32 addr;      /* AF_INET: network byte order */
+  guint8 addr6[16];  /* AF_INET6 */
+  guint16 port;      /* host byte order */
+  guint16 family;    /* AF_INET or AF_INET6 */
 } CompanionRequest;
 
 typedef struct

@@ -69,7 +69,7 @@ daemon_fork (int log_fd, int *out_ready_fd, GError **error)
     }
 
   (void) close (ready[1]);
-  /* "R" when the daemon is ready, else its error message, else nothing if it died. */
+  /* DAEMON_READY when the daemon is ready, else its error message, else nothing if it died. */
   for (;;)
     {
       n = read (ready[0], reply + len, sizeof reply - 1 - len);
@@ -80,7 +80,7 @@ daemon_fork (int log_fd, int *out_ready_fd, GError **error)
     }
   (void) close (ready[0]);
   reply[len] = '\0';
-  if (strcmp (reply, "R") == 0)
+  if (strcmp (reply, DAEMON_READY) == 0)
     return DAEMON_IN_PARENT;
   if (len > 0)
     wr_throw (error, WARREN_ERROR_FAILED, "%s", reply);
@@ -104,6 +104,24 @@ typedef struct
   const char *what;
   int signal; /* the one that stopped us, or 0 */
 } DaemonStop;
+
+static int exit_fd = -1;
+
+void
+daemon_set_exit_fd (int fd)
+{
+  exit_fd = fd;
+}
+
+static gboolean
+on_exit_fd (int fd, GIOCondition cond, gpointer user_data)
+{
+  DaemonStop *stop = user_data;
+
+  g_message ("stopping: the exit fd is %s", (cond & G_IO_IN) ? "readable" : "closed");
+  g_main_loop_quit (stop->main_loop);
+  return G_SOURCE_CONTINUE;
+}
 
 static gboolean
 on_init_exit (int fd, GIOCondition cond, gpointer user_data)
@@ -137,7 +155,7 @@ daemon_run (int pidfd, int ready_fd, const char *what, GError **error)
   g_autofd int sfd = -1;
   DaemonStop stop = { main_loop, what, 0 };
   sigset_t mask;
-  guint pid_watch, signal_watch;
+  guint pid_watch, signal_watch, exit_watch = 0;
   gboolean ok;
 
   /* Signals through a signalfd: GLib's own unix signal handling needs a thread. */
@@ -164,9 +182,11 @@ daemon_run (int pidfd, int ready_fd, const char *what, GError **error)
 
   pid_watch = g_unix_fd_add (pidfd, G_IO_IN, on_init_exit, &stop);
   signal_watch = g_unix_fd_add (sfd, G_IO_IN, on_signal, &stop);
+  if (exit_fd >= 0)
+    exit_watch = g_unix_fd_add (exit_fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_exit_fd, &stop);
   if (ready_fd >= 0)
     {
-      if (write (ready_fd, "R", 1) != 1)
+      if (write (ready_fd, DAEMON_READY, 1) != 1)
         g_warning ("tell the hook we are ready: %s", g_strerror (errno));
       (void) close (ready_fd);
     }
@@ -174,6 +194,8 @@ daemon_run (int pidfd, int ready_fd, const char *what, GError **error)
    * worth delaying the container for. */
   g_message ("%s: network up", what);
   g_main_loop_run (main_loop);
+  if (exit_watch != 0)
+    g_source_remove (exit_watch);
   g_source_remove (signal_watch);
   g_source_remove (pid_watch);
   return TRUE;

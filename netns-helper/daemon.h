@@ -6,6 +6,9 @@
 
 #include <glib.h>
 
+/* What the ready fd gets when the network is up: "1", as slirp4netns's --ready-fd. */
+#define DAEMON_READY "1"
+
 typedef enum
 {
   DAEMON_FAILED,    /* in the calling process: the daemon did not come up; error is set */
@@ -18,8 +21,12 @@ DaemonSide daemon_fork (int log_fd, int *out_ready_fd, GError **error);
  * Closes ready_fd. */
 void daemon_report_failure (int ready_fd, const GError *error);
 
+/* Also stop daemon_run() when `fd` becomes readable or its other end is closed (standalone
+ * --exit-fd). Call before daemon_run(). */
+void daemon_set_exit_fd (int fd);
+
 /* Enter the sandbox (sandbox.h), then run the default main context (where the caller
  * attached its sources) until the process behind `pidfd` exits or a SIGTERM, SIGINT or SIGHUP
- * comes. `ready_fd` (or -1) gets one byte, or the error, and is closed before the loop runs. `what`
+ * comes. `ready_fd` (or -1) gets DAEMON_READY, or the error, and is closed before the loop runs. `what`
  * names the container or process in log messages. */
 gboolean daemon_run (int pidfd, int ready_fd, const char *what, GError **error);

@@ -16,12 +16,14 @@
 #include "api-client.h"
 #include "daemon.h"
 #include "net-api.h"
+#include "net-forward.h"
 #include "net-options.h"
 #include "net-ports.h"
 #include "net-saved.h"
 #include "net-splice.h"
 #include "net-state.h"
 #include "run-dir.h"
+#include "sandbox-fs.h"
 #include "slirp-loop.h"
 #include "tap.h"
 #include "warren-config.h"
@@ -29,8 +31,9 @@
 #include "wr-fd.h"
 #include "wr-glib-compat.h"
 
-static char *opt_run_dir, *opt_userns, *opt_netns, *opt_format, *opt_id;
+static char *opt_run_dir, *opt_userns, *opt_netns, *opt_format, *opt_id, *opt_log;
 static int opt_pid;
+static int opt_ready_fd = -1, opt_exit_fd = -1;
 static gboolean opt_version;
 /* The network options in the order given: (name, value or NULL, as written) triples. They are
  * applied after the annotations, so that the command line wins. */
@@ -58,6 +61,12 @@ static const GOptionEntry entries[] = {
     "Let the container reach the host's 127.0.0.1 through the gateway address", NULL },
   { "disable-dns", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, record_option,
     "No DNS forwarder at .3 of the network", NULL },
+  { "dns-forward", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
+    "DNS queries to .3 of the network (and fd00::3) go to this resolver, port 53, instead of "
+    "the host's",
+    "ADDR" },
+  { "ipv6", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, record_option,
+    "IPv6 too: fd00::100/64, default route via fd00::2, DNS at fd00::3", NULL },
   { "outbound-addr", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
     "Connections to the outside leave from this host address (or interface's)", "ADDR|IFACE" },
   { "port-driver", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
@@ -76,6 +85,12 @@ static const GOptionEntry entries[] = {
     "Standalone: keep a run dir as ID, with the API socket the commands use", "ID" },
   { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "list: table (default) or json",
     "FORMAT" },
+  { "ready-fd", 0, 0, G_OPTION_ARG_INT, &opt_ready_fd,
+    "Standalone: write \"1\" to FD once the network is up and every port listens", "FD" },
+  { "exit-fd", 0, 0, G_OPTION_ARG_INT, &opt_exit_fd,
+    "Standalone: exit when FD becomes readable or is closed at its other end", "FD" },
+  { "log", 0, 0, G_OPTION_ARG_FILENAME, &opt_log,
+    "Standalone: once the network is up, messages go to FILE (appended), not stderr", "FILE" },
   { "version", 'v', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version", NULL },
   { NULL },
 };
@@ -88,7 +103,8 @@ apply_command_line (NetOptions *options, GError **error)
                           g_ptr_array_index (opt_network, i + 1),
                           g_ptr_array_index (opt_network, i + 2), error))
       return FALSE;
-  return TRUE;
+  /* The last source of options: what holds only for all of them together. */
+  return net_options_check (options, error);
 }
 
 static int
@@ -147,6 +163,7 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GArray *restart_port
   g_autofd int userns = -1;
   g_autofd int netns = -1;
   struct in_addr container = net_options_host_addr (options, NET_OFFSET_CONTAINER);
+  g_autofree char *resolv_conf = NULL;
   gboolean splices = FALSE;
   int companion = -1;
 
@@ -181,6 +198,9 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GArray *restart_port
     s->splice = net_splice_new (companion, container);
   if ((s->loop = slirp_loop_new (options, s->tap_fd, error)) == NULL)
     return FALSE;
+  /* libslirp finds its resolver in the sandbox's /etc/resolv.conf, at the first query. */
+  resolv_conf = net_options_resolv_conf (options);
+  sandbox_fs_set_resolv_conf (resolv_conf);
   s->ports = net_ports_new (options, slirp_loop_get_slirp (s->loop),
                             slirp_loop_get_filter (s->loop), s->splice);
   if (restart_ports != NULL)
@@ -193,6 +213,16 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GArray *restart_port
   for (guint i = 0; i < options->publish->len; i++)
     {
       const NetPublish *p = g_ptr_array_index (options->publish, i);
+      if (p->family == AF_INET6)
+        {
+          /* The runtime API (net-ports) knows IPv4 ports only so far: an IPv6 publish is
+           * set up directly, and `list`, `unpublish` and `restart` do not see it. */
+          if (net_options_splices (options, p)
+                  ? !net_splice_listen (s->splice, p, error)
+                  : !net_forward_add (slirp_loop_get_slirp (s->loop), p, container, error))
+            return FALSE;
+          continue;
+        }
       NetPort port = {
         .driver = net_options_splices (options, p) ? NET_PORT_DRIVER_SPLICE
                                                    : NET_PORT_DRIVER_SLIRP,
@@ -322,6 +352,22 @@ run_helper (RunDir *dir, const char *id, int pid, NetOptions *options, NetSaved 
   return 0;
 }
 
+/* A standalone fd option: open, and not to be inherited by anything we start. */
+static gboolean
+check_fd_option (const char *name, int fd, GError **error)
+{
+  int flags;
+
+  if (fd < 0)
+    return TRUE;
+  if (fd <= STDERR_FILENO || (flags = fcntl (fd, F_GETFD)) < 0)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "%s: %d is not an open file descriptor above 2", name, fd);
+  if (fcntl (fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+    return wr_throw_errno (error, "%s: set close-on-exec on %d", name, fd);
+  return TRUE;
+}
+
 static int
 run_hook (NetOptions *options, GError **error)
 {
@@ -392,29 +438,51 @@ run_standalone (NetOptions *options, GError **error)
   g_auto (NetSetup) setup = { -1, -1, NULL, NULL, NULL, NULL };
   g_autofree char *what = g_strdup_printf ("process %d", opt_pid);
   g_autoptr (JsonObject) no_annotations = NULL;
+  g_autofd int log_fd = -1;
   HelperSave save;
 
+  if (!check_fd_option ("--ready-fd", opt_ready_fd, error)
+      || !check_fd_option ("--exit-fd", opt_exit_fd, error))
+    return 1;
+  if (opt_ready_fd >= 0 && opt_ready_fd == opt_exit_fd)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "--ready-fd and --exit-fd: need two file descriptors"),
+           1;
+  /* Opened now, so that a bad path is reported on stderr like every setup error. */
+  if (opt_log != NULL)
+    {
+      log_fd = open (opt_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+      if (log_fd < 0)
+        return wr_throw_errno (error, "--log: open %s", opt_log), 1;
+    }
   if (!apply_command_line (options, error))
     return 1;
   if (opt_id == NULL)
     {
       if (!net_setup (&setup, opt_pid, options, NULL, FALSE, error))
         return 1;
-      net_attach (&setup);
-      return daemon_run (setup.pidfd, -1, what, error) ? 0 : 1;
     }
-  /* With --id: a run dir, the API socket and net.json as in hook mode, the log on stderr. */
-  if (!net_state_id_valid (opt_id))
-    return wr_throw (error, WARREN_ERROR_INVALID_ID, "--id: '%s' cannot name a file", opt_id), 1;
-  saved = net_saved_new ();
-  no_annotations = json_object_new ();
-  net_saved_set_options (saved, no_annotations, opt_network);
-  if ((dir = run_dir_open (opt_run_dir, opt_id, error)) == NULL
-      || !helper_prepare (&setup, dir, opt_pid, options, saved, NULL, &save, error)
-      || !run_dir_write_pid (dir, getpid (), error))
-    return 1;
+  else
+    {
+      /* With --id: a run dir, the API socket and net.json as in hook mode. */
+      if (!net_state_id_valid (opt_id))
+        return wr_throw (error, WARREN_ERROR_INVALID_ID, "--id: '%s' cannot name a file",
+                         opt_id),
+               1;
+      saved = net_saved_new ();
+      no_annotations = json_object_new ();
+      net_saved_set_options (saved, no_annotations, opt_network);
+      if ((dir = run_dir_open (opt_run_dir, opt_id, error)) == NULL
+          || !helper_prepare (&setup, dir, opt_pid, options, saved, NULL, &save, error)
+          || !run_dir_write_pid (dir, getpid (), error))
+        return 1;
+    }
+  if (log_fd >= 0 && (dup2 (log_fd, STDOUT_FILENO) < 0 || dup2 (log_fd, STDERR_FILENO) < 0))
+    return wr_throw_errno (error, "--log: redirect to %s", opt_log), 1;
+  g_clear_fd (&log_fd, NULL);
   net_attach (&setup);
-  return daemon_run (setup.pidfd, -1, what, error) ? 0 : 1;
+  daemon_set_exit_fd (opt_exit_fd);
+  return daemon_run (setup.pidfd, opt_ready_fd, what, error) ? 0 : 1;
 }
 
 /* Each spliced connection holds six fds (two sockets, two pipes): take the hard limit. */
@@ -557,6 +625,13 @@ main (int argc, char **argv)
   if (opt_pid == 0 && (opt_userns != NULL || opt_netns != NULL))
     {
       wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT, "--userns and --netns need --pid");
+      goto fail;
+    }
+  if (opt_pid == 0 && (opt_ready_fd >= 0 || opt_exit_fd >= 0 || opt_log != NULL))
+    {
+      wr_throw (&error, WARREN_ERROR_INVALID_ARGUMENT,
+                "--ready-fd, --exit-fd and --log need --pid (a hook is ready when it exits, "
+                "and logs to its run dir)");
       goto fail;
     }
   if (opt_pid > 0 && opt_run_dir != NULL && opt_id == NULL)

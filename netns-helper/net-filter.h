@@ -6,7 +6,9 @@
  * addressed to the gateway. So the filter lets through TCP segments of connections the host
  * opened and UDP replies from a published port to a peer that sent to it lately (it watches
  * the frames libslirp sends to the container for those), and drops the rest to those
- * addresses. Parsing options is left to net-options.c. */
+ * addresses. With --ipv6 the same holds for fd00::/64 (libslirp maps its aliases to the
+ * host's ::1) and for multicast; ICMPv6 (neighbour discovery) passes. Parsing options is left
+ * to net-options.c. */
 #pragma once
 
 #include <glib.h>

@@ -39,6 +39,20 @@ net_publish_clear (NetPublish *p)
   g_free (p);
 }
 
+void
+net_publish_format_host (const NetPublish *p, char *buf, gsize size)
+{
+  char addr[INET6_ADDRSTRLEN];
+
+  if (p->family == AF_INET6)
+    {
+      inet_ntop (AF_INET6, &p->host_addr6, addr, sizeof addr);
+      g_snprintf (buf, size, "[%s]", addr);
+    }
+  else
+    inet_ntop (AF_INET, &p->host_addr, buf, (socklen_t) size);
+}
+
 static gboolean
 parse_port (const char *text, const char *spec, const char *which, guint16 *out_port,
             GError **error)
@@ -73,18 +87,39 @@ net_publish_parse (const char *spec, NetPublish *out, GError **error)
         return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                          "'%s': protocol '%s' is not tcp or udp", spec, slash + 1);
     }
-  if (strchr (copy, '[') != NULL)
-    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED,
-                     "'%s': IPv6 host addresses are not supported yet", spec);
-  parts = g_strsplit (copy, ":", -1);
-  n = g_strv_length (parts);
-  if (n != 2 && n != 3)
-    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
-                     "'%s': expected [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]", spec);
+  p.family = AF_INET;
   p.host_addr.s_addr = htonl (INADDR_ANY);
-  if (n == 3 && inet_pton (AF_INET, parts[0], &p.host_addr) != 1)
-    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
-                     "'%s': host address '%s' is not an IPv4 address", spec, parts[0]);
+  if (copy[0] == '[')
+    {
+      /* [HOSTIP]:HOSTPORT:CPORT, the brackets keeping the address's colons apart. */
+      char *close = strchr (copy, ']');
+      if (close == NULL || close[1] != ':')
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "'%s': expected [IPV6]:HOSTPORT:CONTAINERPORT[/tcp|/udp]", spec);
+      *close = '\0';
+      if (inet_pton (AF_INET6, copy + 1, &p.host_addr6) != 1)
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "'%s': host address '%s' is not an IPv6 address", spec, copy + 1);
+      p.family = AF_INET6;
+      parts = g_strsplit (close + 2, ":", -1);
+      if (g_strv_length (parts) != 2)
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "'%s': expected [IPV6]:HOSTPORT:CONTAINERPORT[/tcp|/udp]", spec);
+      n = 2;
+    }
+  else
+    {
+      parts = g_strsplit (copy, ":", -1);
+      n = g_strv_length (parts);
+      if (n != 2 && n != 3)
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "'%s': expected [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]", spec);
+      if (n == 3 && inet_pton (AF_INET, parts[0], &p.host_addr) != 1)
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "'%s': host address '%s' is not an IPv4 address (IPv6 goes in "
+                         "brackets)",
+                         spec, parts[0]);
+    }
   if (!parse_port (parts[n - 2], spec, "host port", &p.host_port, error)
       || !parse_port (parts[n - 1], spec, "container port", &p.container_port, error))
     return FALSE;
@@ -181,6 +216,20 @@ parse_outbound (NetOptions *o, const char *value, GError **error)
 }
 
 static gboolean
+parse_dns_forward (NetOptions *o, const char *value, GError **error)
+{
+  if (inet_pton (AF_INET, value, &o->dns_forward) == 1)
+    o->dns_forward_family = AF_INET;
+  else if (inet_pton (AF_INET6, value, &o->dns_forward6) == 1)
+    o->dns_forward_family = AF_INET6;
+  else
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "'%s' is not an IPv4 or IPv6 address (the resolver listens on port 53)",
+                     value);
+  return TRUE;
+}
+
+static gboolean
 parse_flag (const char *value, gboolean *out, GError **error)
 {
   if (value == NULL || strcmp (value, "true") == 0)
@@ -223,6 +272,10 @@ set_one (NetOptions *o, const char *name, const char *value, GError **error)
     return parse_flag (value, &o->allow_host_loopback, error);
   if (strcmp (name, "disable-dns") == 0)
     return parse_flag (value, &o->disable_dns, error);
+  if (strcmp (name, "ipv6") == 0)
+    return parse_flag (value, &o->ipv6, error);
+  if (strcmp (name, "dns-forward") == 0)
+    return parse_dns_forward (o, value, error);
   if (strcmp (name, "outbound-addr") == 0)
     return parse_outbound (o, value, error);
   if (strcmp (name, "port-driver") == 0)
@@ -286,6 +339,42 @@ net_options_apply_annotations (NetOptions *o, JsonObject *annotations, GError **
 }
 
 gboolean
+net_options_check (const NetOptions *o, GError **error)
+{
+  if (o->dns_forward_family != 0 && o->disable_dns)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "--dns-forward: there is no DNS forwarder with --disable-dns");
+  for (guint i = 0; i < o->publish->len; i++)
+    {
+      const NetPublish *p = g_ptr_array_index (o->publish, i);
+      if (p->family == AF_INET6 && !o->ipv6)
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "publish %s: an IPv6 host address needs --ipv6", p->spec);
+    }
+  return TRUE;
+}
+
+char *
+net_options_resolv_conf (const NetOptions *o)
+{
+  char addr[INET6_ADDRSTRLEN];
+
+  switch (o->dns_forward_family)
+    {
+    case AF_INET:
+      /* libslirp takes the first address of each family: the second line, the same address
+       * mapped into IPv6, serves the queries to fd00::3 through a dual-stack socket. */
+      inet_ntop (AF_INET, &o->dns_forward, addr, sizeof addr);
+      return g_strdup_printf ("nameserver %s\nnameserver ::ffff:%s\n", addr, addr);
+    case AF_INET6:
+      inet_ntop (AF_INET6, &o->dns_forward6, addr, sizeof addr);
+      return g_strdup_printf ("nameserver %s\n", addr);
+    default:
+      return NULL;
+    }
+}
+
+gboolean
 net_options_splices (const NetOptions *o, const NetPublish *p)
 {
   return p->proto == NET_PROTO_TCP && o->port_driver == NET_PORT_DRIVER_SPLICE;
@@ -295,5 +384,15 @@ struct in_addr
 net_options_host_addr (const NetOptions *o, guint offset)
 {
   struct in_addr a = { .s_addr = htonl (ntohl (o->network.s_addr) + offset) };
+  return a;
+}
+
+struct in6_addr
+net_options_host_addr6 (guint offset)
+{
+  struct in6_addr a = { .s6_addr = { 0xfd } };
+
+  a.s6_addr[14] = (guint8) (offset >> 8);
+  a.s6_addr[15] = (guint8) offset;
   return a;
 }

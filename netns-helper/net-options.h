@@ -27,7 +27,9 @@ typedef enum
 
 typedef struct
 {
-  struct in_addr host_addr; /* INADDR_ANY unless given */
+  int family;                /* of the host address: AF_INET, or AF_INET6 for [HOSTIP] */
+  struct in_addr host_addr;  /* AF_INET: INADDR_ANY unless given */
+  struct in6_addr host_addr6; /* AF_INET6 */
   guint16 host_port;
   guint16 container_port;
   NetProto proto;
@@ -42,6 +44,10 @@ typedef struct
   guint prefix_len;
   gboolean allow_host_loopback;
   gboolean disable_dns;
+  gboolean ipv6; /* fd00::/64 besides IPv4, see NET_IPV6_* */
+  int dns_forward_family;        /* 0: the host's resolver; AF_INET or AF_INET6: --dns-forward */
+  struct in_addr dns_forward;    /* AF_INET */
+  struct in6_addr dns_forward6;  /* AF_INET6 */
   gboolean has_mac;
   guint8 mac[6];
   NetPortDriver port_driver; /* for TCP; UDP always goes through libslirp */
@@ -65,12 +71,23 @@ gboolean net_options_set (NetOptions *options, const char *name, const char *val
 gboolean net_options_apply_annotations (NetOptions *options, JsonObject *annotations,
                                         GError **error);
 
+/* What only the options as a whole can tell (an IPv6 publish without --ipv6): after the
+ * annotations and the command line are applied. */
+gboolean net_options_check (const NetOptions *options, GError **error);
+
+/* The resolv.conf that makes libslirp's DNS forwarder send to --dns-forward's address, or
+ * NULL without that option. Free with g_free(). */
+char *net_options_resolv_conf (const NetOptions *options);
+
 /* Whether `publish` takes the splice fast path under these options. */
 gboolean net_options_splices (const NetOptions *options, const NetPublish *publish);
 
-/* Parse `[HOSTIP:]HOSTPORT:CPORT[/tcp|/udp]`. */
+/* Parse `[HOSTIP:]HOSTPORT:CPORT[/tcp|/udp]`, HOSTIP an IPv4 address or an IPv6 one in
+ * brackets (`[::1]:8080:80`). */
 gboolean net_publish_parse (const char *spec, NetPublish *out_publish, GError **error);
 void net_publish_clear (NetPublish *publish);
+/* The host address for messages: 127.0.0.1, or [::1] (`size` at least INET6_ADDRSTRLEN + 2). */
+void net_publish_format_host (const NetPublish *publish, char *buf, gsize size);
 
 /* Addresses inside the --cidr network: the container (.100), the gateway that is the host
  * (.2) and the DNS forwarder (.3). */
@@ -78,3 +95,11 @@ struct in_addr net_options_host_addr (const NetOptions *options, guint offset);
 #define NET_OFFSET_GATEWAY 2
 #define NET_OFFSET_DNS 3
 #define NET_OFFSET_CONTAINER 100
+
+/* With --ipv6, as slirp4netns: the network fd00::/64, the container at fd00::100, the gateway
+ * (the host) at fd00::2 and the DNS forwarder at fd00::3. */
+#define NET_IPV6_PREFIX_LEN 64
+struct in6_addr net_options_host_addr6 (guint offset);
+#define NET_OFFSET6_GATEWAY 0x2
+#define NET_OFFSET6_DNS 0x3
+#define NET_OFFSET6_CONTAINER 0x100

@@ -77,6 +77,7 @@ net_ports_publish (NetPorts *ports, const NetPort *port, const char *spec, GErro
   g_autofree char *made_up = net_port_to_string (port);
   struct in_addr container = net_options_host_addr (ports->options, NET_OFFSET_CONTAINER);
   NetPublish publish = {
+    .family = AF_INET,
     .host_addr = port->host_addr,
     .host_port = port->host_port,
     .container_port = port->container_port,

@@ -24,6 +24,7 @@ typedef struct
   int fd;
   struct in_addr host_addr;
   guint16 host_port;
+  int family;   /* AF_INET6: the companion connects to the container's fd00::100 */
   guint16 port; /* in the container */
   GSource *source;
 } NetSpliceListener;
@@ -106,23 +107,36 @@ gboolean
 net_splice_listen (NetSplice *s, const NetPublish *p, GError **error)
 {
   struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr = p->host_addr };
-  char host[INET_ADDRSTRLEN];
-  g_autofd int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  struct sockaddr_in6 addr6 = { .sin6_family = AF_INET6, .sin6_addr = p->host_addr6 };
+  struct sockaddr *sa = (struct sockaddr *) &addr;
+  socklen_t sa_len = sizeof addr;
+  char host[INET6_ADDRSTRLEN + 2];
+  g_autofd int fd = socket (p->family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   NetSpliceListener *l;
   int one = 1;
 
-  inet_ntop (AF_INET, &p->host_addr, host, sizeof host);
+  net_publish_format_host (p, host, sizeof host);
   if (fd < 0)
     return wr_throw_errno (error, "publish %s: socket", p->spec);
   addr.sin_port = htons (p->host_port);
+  addr6.sin6_port = htons (p->host_port);
+  if (p->family == AF_INET6)
+    {
+      sa = (struct sockaddr *) &addr6;
+      sa_len = sizeof addr6;
+      /* [::]:PORT is IPv6 only: the IPv4 side of the port is an IPv4 publish's. */
+      if (setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0)
+        return wr_throw_errno (error, "publish %s: IPV6_V6ONLY", p->spec);
+    }
   (void) setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0 || listen (fd, SOMAXCONN) < 0)
+  if (bind (fd, sa, sa_len) < 0 || listen (fd, SOMAXCONN) < 0)
     return wr_throw_errno (error, "publish %s: listen on %s:%u/tcp", p->spec, host, p->host_port);
   l = g_new0 (NetSpliceListener, 1);
   l->splice = s;
   l->fd = g_steal_fd (&fd);
   l->host_addr = p->host_addr;
   l->host_port = p->host_port;
+  l->family = p->family;
   l->port = p->container_port;
   g_ptr_array_add (s->listeners, l);
   if (s->attached)
@@ -138,7 +152,9 @@ net_splice_unlisten (NetSplice *s, struct in_addr host_addr, guint16 host_port)
   for (guint i = 0; i < s->listeners->len; i++)
     {
       NetSpliceListener *l = g_ptr_array_index (s->listeners, i);
-      if (l->host_addr.s_addr != host_addr.s_addr || l->host_port != host_port)
+      /* The runtime API publishes IPv4 only (for now): an IPv6 listener is never its. */
+      if (l->family != AF_INET || l->host_addr.s_addr != host_addr.s_addr
+          || l->host_port != host_port)
         continue;
       destroy_source (&l->source);
       (void) close (l->fd);
@@ -286,7 +302,13 @@ on_accept (int fd, GIOCondition cond, gpointer user_data)
           continue;
         }
       req.id = ++s->next_id;
+      req.family = (guint16) l->family;
       req.addr = s->container.s_addr;
+      if (l->family == AF_INET6)
+        {
+          struct in6_addr container6 = net_options_host_addr6 (NET_OFFSET6_CONTAINER);
+          memcpy (req.addr6, &container6, sizeof req.addr6);
+        }
       req.port = l->port;
       if (send (s->companion, &req, sizeof req, MSG_NOSIGNAL | MSG_DONTWAIT) != sizeof req)
         {

@@ -146,3 +146,42 @@ netlink_add_default_route (int nl, int ifindex, struct in_addr gateway, GError *
   msg_add_attr (&m, RTA_OIF, &oif, sizeof oif);
   return msg_transact (nl, &m, "add default route", error);
 }
+
+gboolean
+netlink_add_address6 (int nl, int ifindex, const struct in6_addr *addr, guint prefix_len,
+                      GError **error)
+{
+  NetlinkMsg m;
+  struct ifaddrmsg *ifa = msg_start (&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
+  /* No duplicate address detection: the address would stay tentative, unusable as a source
+   * and unreachable, for a second after the hook returned. Nothing else is on this link. */
+  guint32 flags = IFA_F_NODAD;
+
+  ifa->ifa_family = AF_INET6;
+  ifa->ifa_prefixlen = (unsigned char) prefix_len;
+  ifa->ifa_flags = (unsigned char) flags;
+  ifa->ifa_index = (unsigned) ifindex;
+  ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+  msg_add_attr (&m, IFA_LOCAL, addr, sizeof *addr);
+  msg_add_attr (&m, IFA_ADDRESS, addr, sizeof *addr);
+  msg_add_attr (&m, IFA_FLAGS, &flags, sizeof flags);
+  return msg_transact (nl, &m, "add IPv6 address", error);
+}
+
+gboolean
+netlink_add_default_route6 (int nl, int ifindex, const struct in6_addr *gateway, GError **error)
+{
+  NetlinkMsg m;
+  struct rtmsg *rt = msg_start (&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
+  guint32 oif = (guint32) ifindex;
+
+  rt->rtm_family = AF_INET6;
+  rt->rtm_dst_len = 0;
+  rt->rtm_table = RT_TABLE_MAIN;
+  rt->rtm_protocol = RTPROT_BOOT;
+  rt->rtm_scope = RT_SCOPE_UNIVERSE;
+  rt->rtm_type = RTN_UNICAST;
+  msg_add_attr (&m, RTA_GATEWAY, gateway, sizeof *gateway);
+  msg_add_attr (&m, RTA_OIF, &oif, sizeof oif);
+  return msg_transact (nl, &m, "add IPv6 default route", error);
+}

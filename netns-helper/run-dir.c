@@ -15,6 +15,8 @@
 struct RunDir
 {
   char *path;
+  char *id;
+  int base_fd; /* removing the directory goes through it: the sandbox hides the path */
   int dfd;
   int lock_fd;
   gboolean committed;
@@ -70,14 +72,15 @@ open_and_lock (const char *base, const char *id, gboolean create, GError **error
 {
   g_autoptr (RunDir) dir = g_new0 (RunDir, 1);
   g_autofree char *base_dir = NULL;
-  g_autofd int base_fd = -1;
 
+  dir->base_fd = -1;
   dir->dfd = -1;
   dir->lock_fd = -1;
   dir->committed = TRUE; /* nothing to remove until we created it */
   if ((base_dir = run_dir_base (base, error)) == NULL)
     return NULL;
   dir->path = g_build_filename (base_dir, id, NULL);
+  dir->id = g_strdup (id);
   if (!create && faccessat (AT_FDCWD, dir->path, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
     {
       if (errno == ENOENT)
@@ -86,9 +89,9 @@ open_and_lock (const char *base, const char *id, gboolean create, GError **error
                NULL;
       return wr_throw_errno (error, "%s", dir->path), NULL;
     }
-  if ((base_fd = open_private_dir (AT_FDCWD, base_dir, error)) < 0)
+  if ((dir->base_fd = open_private_dir (AT_FDCWD, base_dir, error)) < 0)
     return NULL;
-  if ((dir->dfd = open_private_dir (base_fd, id, error)) < 0)
+  if ((dir->dfd = open_private_dir (dir->base_fd, id, error)) < 0)
     return NULL;
   dir->lock_fd = openat (dir->dfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (dir->lock_fd < 0)
@@ -173,13 +176,16 @@ run_dir_free (RunDir *dir)
       for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
         (void) unlinkat (dir->dfd, files[i], 0); /* some were never made */
       /* Still locked while we remove it: a new helper for the id waits on a fresh lock. */
-      if (rmdir (dir->path) < 0 && errno != ENOENT)
+      if (unlinkat (dir->base_fd, dir->id, AT_REMOVEDIR) < 0 && errno != ENOENT)
         g_warning ("remove %s: %s", dir->path, g_strerror (errno));
     }
   if (dir->lock_fd >= 0)
     (void) close (dir->lock_fd);
   if (dir->dfd >= 0)
     (void) close (dir->dfd);
+  if (dir->base_fd >= 0)
+    (void) close (dir->base_fd);
   g_free (dir->path);
+  g_free (dir->id);
   g_free (dir);
 }

@@ -5,6 +5,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
+#include "sandbox-fs.h"
 #include "wr-autocleanups.h"
 #include "wr-error.h"
 
@@ -199,6 +200,10 @@ sandbox_enter (SandboxRole role, GError **error)
   gboolean ok;
   int r;
 
+  /* First, while the capabilities that make a mount namespace are still there (rootless: in
+   * the user namespace it makes for that). */
+  if (role == SANDBOX_HELPER && !sandbox_fs_enter (error))
+    return g_prefix_error (error, "sandbox: "), FALSE;
   if (!drop_capabilities (error))
     return FALSE;
   /* Also what lets an unprivileged process load a filter. */

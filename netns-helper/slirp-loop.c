@@ -334,7 +334,14 @@ slirp_loop_new (const NetOptions *o, int tap_fd, GError **error)
   cfg.vnetwork = o->network;
   cfg.vnetmask.s_addr = htonl (mask);
   cfg.vhost = net_options_host_addr (o, NET_OFFSET_GATEWAY);
-  cfg.in6_enabled = false;
+  cfg.in6_enabled = o->ipv6;
+  if (o->ipv6)
+    {
+      cfg.vprefix_addr6 = net_options_host_addr6 (0);
+      cfg.vprefix_len = NET_IPV6_PREFIX_LEN;
+      cfg.vhost6 = net_options_host_addr6 (NET_OFFSET6_GATEWAY);
+      cfg.vnameserver6 = net_options_host_addr6 (NET_OFFSET6_DNS);
+    }
   /* We configure the address ourselves: no DHCP or BOOTP server, no TFTP (no tftp_path),
    * and none of the protocol emulation libslirp itself calls unsafe. */
   cfg.disable_dhcp = true;

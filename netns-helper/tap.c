@@ -20,6 +20,35 @@
 
 #define TAP_ERROR_MAX 1024
 
+/* Write `value` to the sysctl at `path`, in the network namespace we are in. */
+static gboolean
+write_sysctl (const char *path, const char *value, GError **error)
+{
+  g_autofd int fd = open (path, O_WRONLY | O_CLOEXEC);
+  gsize len = strlen (value);
+
+  if (fd < 0)
+    return wr_throw_errno (error, "open %s", path);
+  if (write (fd, value, len) != (gssize) len)
+    return wr_throw_errno (error, "write %s", path);
+  return TRUE;
+}
+
+/* fd00::100/64 and a default route via fd00::2, configured as the IPv4 address is. libslirp
+ * sends router advertisements for fd00::/64: the kernel must not take a second address or
+ * a second default route from them. */
+static gboolean
+tap_configure_ipv6 (int nl, int index, GError **error)
+{
+  struct in6_addr addr = net_options_host_addr6 (NET_OFFSET6_CONTAINER);
+  struct in6_addr gateway = net_options_host_addr6 (NET_OFFSET6_GATEWAY);
+
+  if (!netlink_add_address6 (nl, index, &addr, NET_IPV6_PREFIX_LEN, error)
+      || !netlink_add_default_route6 (nl, index, &gateway, error))
+    return FALSE;
+  return TRUE;
+}
+
 /* In the child, inside the namespaces: create and configure tap0. */
 static int
 tap_configure (const NetOptions *o, GError **error)
@@ -46,9 +75,13 @@ tap_configure (const NetOptions *o, GError **error)
     return wr_throw_errno (error, "find %s", TAP_NAME), -1;
   if (!netlink_link_up (nl, lo, 0, NULL, error))
     return g_prefix_error (error, "lo: "), -1;
+  /* Before the link is up, when the kernel would start listening to router advertisements. */
+  if (o->ipv6 && !write_sysctl ("/proc/sys/net/ipv6/conf/" TAP_NAME "/accept_ra", "0", error))
+    return g_prefix_error (error, "--ipv6: "), -1;
   if (!netlink_link_up (nl, index, o->mtu, o->has_mac ? o->mac : NULL, error)
       || !netlink_add_address (nl, index, addr, o->prefix_len, error)
-      || !netlink_add_default_route (nl, index, gateway, error))
+      || !netlink_add_default_route (nl, index, gateway, error)
+      || (o->ipv6 && !tap_configure_ipv6 (nl, index, error)))
     return g_prefix_error (error, "%s: ", TAP_NAME), -1;
   return g_steal_fd (&tap);
 }

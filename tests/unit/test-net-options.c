@@ -23,6 +23,7 @@ test_publish (void)
 {
   NetPublish p;
   char host[INET_ADDRSTRLEN];
+  char host6[INET6_ADDRSTRLEN + 2];
 
   g_assert_true (net_publish_parse ("8080:80", &p, NULL));
   g_assert_cmpuint (p.host_port, ==, 8080);
@@ -37,6 +38,41 @@ test_publish (void)
   g_assert_cmpint (p.proto, ==, NET_PROTO_UDP);
   g_assert_cmpstr (p.spec, ==, "127.0.0.1:5353:53/udp");
   g_free (p.spec);
+
+  g_assert_true (net_publish_parse ("[::1]:8080:80/udp", &p, NULL));
+  g_assert_cmpint (p.family, ==, AF_INET6);
+  g_assert_true (IN6_IS_ADDR_LOOPBACK (&p.host_addr6));
+  g_assert_cmpuint (p.host_port, ==, 8080);
+  g_assert_cmpuint (p.container_port, ==, 80);
+  g_assert_cmpint (p.proto, ==, NET_PROTO_UDP);
+  net_publish_format_host (&p, host6, sizeof host6);
+  g_assert_cmpstr (host6, ==, "[::1]");
+  g_free (p.spec);
+  g_assert_true (net_publish_parse ("[::]:8080:80", &p, NULL));
+  g_assert_true (IN6_IS_ADDR_UNSPECIFIED (&p.host_addr6));
+  g_free (p.spec);
+}
+
+static void
+test_ipv6_needs_flag (void)
+{
+  g_autoptr (NetOptions) o = net_options_new ();
+  g_autoptr (GError) error = NULL;
+  char addr[INET6_ADDRSTRLEN];
+  struct in6_addr a;
+
+  g_assert_true (net_options_set (o, "publish", "[::1]:8080:80", "--publish", NULL));
+  g_assert_false (net_options_check (o, &error));
+  assert_message (error, "publish [::1]:8080:80: an IPv6 host address needs --ipv6");
+  g_assert_true (net_options_set (o, "ipv6", NULL, "--ipv6", NULL));
+  g_assert_true (net_options_check (o, NULL));
+
+  a = net_options_host_addr6 (NET_OFFSET6_CONTAINER);
+  g_assert_cmpstr (inet_ntop (AF_INET6, &a, addr, sizeof addr), ==, "fd00::100");
+  a = net_options_host_addr6 (NET_OFFSET6_GATEWAY);
+  g_assert_cmpstr (inet_ntop (AF_INET6, &a, addr, sizeof addr), ==, "fd00::2");
+  a = net_options_host_addr6 (NET_OFFSET6_DNS);
+  g_assert_cmpstr (inet_ntop (AF_INET6, &a, addr, sizeof addr), ==, "fd00::3");
 }
 
 static void
@@ -53,7 +89,11 @@ test_publish_rejected (void)
     { "80:x", "container port 'x'" },
     { "80:80/sctp", "protocol 'sctp' is not tcp or udp" },
     { "localhost:80:80", "host address 'localhost' is not an IPv4 address" },
-    { "[::1]:80:80", "IPv6 host addresses are not supported yet" },
+    { "[::1]:80", "expected [IPV6]:HOSTPORT:CONTAINERPORT" },
+    { "[::1:80:80", "expected [IPV6]:HOSTPORT:CONTAINERPORT" },
+    { "[::1]80:80", "expected [IPV6]:HOSTPORT:CONTAINERPORT" },
+    { "[10.0.0.1]:80:80", "host address '10.0.0.1' is not an IPv6 address" },
+    { "::1:80:80", "expected [HOSTIP:]HOSTPORT" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -237,6 +277,13 @@ test_filter (void)
   g_assert_true (net_filter_allows (f, buf, n));
   n = frame (buf, "10.0.2.100", "10.0.2.3", 17, 40000, 53, 0);
   g_assert_true (net_filter_allows (f, buf, n));
+  n = frame (buf, "10.0.2.100", "10.0.2.3", 6, 40000, 53, 0x02);
+  g_assert_true (net_filter_allows (f, buf, n));
+  /* The forwarder's other ports lead to the resolver's, maybe on the host's loopback. */
+  n = frame (buf, "10.0.2.100", "10.0.2.3", 6, 40000, 22, 0x02);
+  g_assert_false (net_filter_allows (f, buf, n));
+  n = frame (buf, "10.0.2.100", "10.0.2.3", 17, 40000, 5353, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
   buf[12] = 0x08, buf[13] = 0x06;
   g_assert_true (net_filter_allows (f, buf, n));
 
@@ -271,6 +318,118 @@ test_filter (void)
   g_assert_false (net_filter_allows (f, buf, 14 + 20 + 10));
 }
 
+/* An Ethernet + IPv6 + TCP/UDP/ICMPv6 frame from the container. */
+static gsize
+frame6 (guint8 *buf, const char *src, const char *dst, guint8 next, guint16 sport, guint16 dport,
+        guint8 tcp_flags)
+{
+  guint8 *ip = buf + 14;
+  guint8 *l4 = ip + 40;
+
+  memset (buf, 0, 96);
+  buf[12] = 0x86, buf[13] = 0xdd;
+  ip[0] = 0x60;
+  ip[6] = next;
+  inet_pton (AF_INET6, src, ip + 8);
+  inet_pton (AF_INET6, dst, ip + 24);
+  l4[0] = (guint8) (sport >> 8), l4[1] = (guint8) sport;
+  l4[2] = (guint8) (dport >> 8), l4[3] = (guint8) dport;
+  l4[13] = tcp_flags;
+  return 14 + 40 + 20;
+}
+
+static void
+test_filter_ipv6 (void)
+{
+  g_autoptr (NetOptions) o = net_options_new ();
+  g_autoptr (NetFilter) f = NULL;
+  guint8 buf[96];
+  gsize n;
+
+  g_assert_true (net_options_set (o, "ipv6", NULL, "--ipv6", NULL));
+  g_assert_true (net_options_set (o, "publish", "[::1]:5353:53/udp", "--publish", NULL));
+  f = net_filter_new (o);
+
+  /* Outside the prefix, the DNS forwarder, neighbour discovery: through. */
+  n = frame6 (buf, "fd00::100", "2001:db8::1", 6, 40000, 80, 0x02);
+  g_assert_true (net_filter_allows (f, buf, n));
+  n = frame6 (buf, "fd00::100", "fd00::3", 17, 40000, 53, 0);
+  g_assert_true (net_filter_allows (f, buf, n));
+  n = frame6 (buf, "fd00::100", "ff02::1:ff00:2", 58, 0, 0, 0);
+  g_assert_true (net_filter_allows (f, buf, n));
+
+  /* A new connection to ::1 through the gateway or another address of the prefix: dropped. */
+  n = frame6 (buf, "fd00::100", "fd00::2", 6, 40000, 22, 0x02);
+  g_assert_false (net_filter_allows (f, buf, n));
+  n = frame6 (buf, "fd00::100", "fd00::1:77", 6, 40000, 22, 0x02);
+  g_assert_false (net_filter_allows (f, buf, n));
+  n = frame6 (buf, "fd00::100", "ff02::1", 17, 40000, 22, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
+  /* Behind an extension header (44: a fragment) the ports are hidden: dropped. */
+  n = frame6 (buf, "fd00::100", "fd00::2", 44, 40000, 22, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
+  /* A segment of a connection the host opened: through. */
+  n = frame6 (buf, "fd00::100", "fd00::2", 6, 80, 40000, 0x12);
+  g_assert_true (net_filter_allows (f, buf, n));
+
+  /* UDP replies from the published port, only to a peer that sent to it. */
+  n = frame6 (buf, "fd00::100", "fd00::2", 17, 53, 41000, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
+  {
+    guint8 in[96];
+    gsize m = frame6 (in, "fd00::2", "fd00::100", 17, 41000, 53, 0);
+    net_filter_note_inbound (f, in, m);
+  }
+  g_assert_true (net_filter_allows (f, buf, n));
+  n = frame6 (buf, "fd00::100", "fd00::2", 17, 53, 41001, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
+
+  /* Truncated: dropped. */
+  n = frame6 (buf, "fd00::100", "fd00::2", 6, 40000, 22, 0x02);
+  g_assert_false (net_filter_allows (f, buf, 14 + 30));
+}
+
+static void
+test_dns_forward (void)
+{
+  g_autoptr (NetOptions) o = net_options_new ();
+  g_autoptr (NetFilter) f = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint8 buf[96];
+  gsize n;
+
+  g_assert_null (net_options_resolv_conf (o));
+  g_assert_true (net_options_set (o, "dns-forward", "127.0.0.9", "--dns-forward", NULL));
+  text = net_options_resolv_conf (o);
+  g_assert_cmpstr (text, ==, "nameserver 127.0.0.9\nnameserver ::ffff:127.0.0.9\n");
+  g_clear_pointer (&text, g_free);
+  g_assert_true (net_options_set (o, "dns-forward", "::1", "--dns-forward", NULL));
+  text = net_options_resolv_conf (o);
+  g_assert_cmpstr (text, ==, "nameserver ::1\n");
+  g_assert_false (net_options_set (o, "dns-forward", "localhost", "--dns-forward", &error));
+  assert_message (error, "--dns-forward: 'localhost' is not an IPv4 or IPv6 address");
+  g_clear_error (&error);
+  g_assert_true (net_options_set (o, "disable-dns", NULL, "--disable-dns", NULL));
+  g_assert_false (net_options_check (o, &error));
+  assert_message (error, "no DNS forwarder with --disable-dns");
+  g_clear_error (&error);
+  g_assert_true (net_options_set (o, "disable-dns", "false", "--disable-dns", NULL));
+
+  /* An IPv6 resolver: there is none to send IPv4 queries to, and they never reach libslirp
+   * (older ones fell back to the host's 127.0.0.1). */
+  g_assert_true (net_options_set (o, "ipv6", NULL, "--ipv6", NULL));
+  f = net_filter_new (o);
+  n = frame (buf, "10.0.2.100", "10.0.2.3", 17, 40000, 53, 0);
+  g_assert_false (net_filter_allows (f, buf, n));
+  n = frame6 (buf, "fd00::100", "fd00::3", 17, 40000, 53, 0);
+  g_assert_true (net_filter_allows (f, buf, n));
+  n = frame6 (buf, "fd00::100", "fd00::3", 6, 40000, 53, 0x02);
+  g_assert_true (net_filter_allows (f, buf, n));
+  n = frame6 (buf, "fd00::100", "fd00::3", 6, 40000, 8080, 0x02);
+  g_assert_false (net_filter_allows (f, buf, n));
+}
+
 static void
 test_filter_allow_host_loopback (void)
 {
@@ -282,6 +441,15 @@ test_filter_allow_host_loopback (void)
   g_assert_true (net_options_set (o, "allow-host-loopback", NULL, "--allow-host-loopback", NULL));
   f = net_filter_new (o);
   n = frame (buf, "10.0.2.100", "10.0.2.2", 6, 40000, 22, 0x02);
+  g_assert_true (net_filter_allows (f, buf, n));
+  /* IPv4 fragments never reach libslirp's reassembly, which crashes on crafted ones: the
+   * first (more fragments), a later one (an offset), anywhere. */
+  n = frame (buf, "10.0.2.100", "192.0.2.1", 17, 40000, 53, 0);
+  buf[14 + 6] = 0x20;
+  g_assert_false (net_filter_allows (f, buf, n));
+  buf[14 + 6] = 0x00, buf[14 + 7] = 0x10;
+  g_assert_false (net_filter_allows (f, buf, n));
+  buf[14 + 6] = 0x40, buf[14 + 7] = 0x00; /* don't fragment: whole */
   g_assert_true (net_filter_allows (f, buf, n));
 }
 
@@ -297,5 +465,8 @@ main (int argc, char **argv)
   g_test_add_func ("/net-state/read", test_state);
   g_test_add_func ("/net-filter/host-loopback", test_filter);
   g_test_add_func ("/net-filter/allow-host-loopback", test_filter_allow_host_loopback);
+  g_test_add_func ("/net-filter/ipv6", test_filter_ipv6);
+  g_test_add_func ("/net-options/ipv6", test_ipv6_needs_flag);
+  g_test_add_func ("/net-options/dns-forward", test_dns_forward);
   return g_test_run ();
 }

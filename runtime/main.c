@@ -88,13 +88,13 @@ warren_main (int argc, char **argv)
   const Command *cmd;
   int status;
 
+  /* Everything a command allocates, in one system call instead of a page fault for each new
+   * page of the heap (about 20 in a `run`); see wr-prefault.h. */
+  wr_prefault_heap (WARREN_HEAP_PREFAULT);
   /* Only the two categories warren uses: LC_CTYPE, because GOption converts string
    * arguments (exec --env, ...) from the locale's charset to UTF-8, and LC_MESSAGES for the
    * language of strerror() texts. LC_ALL would load ten more locale files (about 50 system
    * calls per command) that nothing here reads: numbers and times are formatted in C. */
-  /* Everything a command allocates, in one system call instead of a page fault for each new
-   * page of the heap (about 20 in a `run`); see wr-prefault.h. */
-  wr_prefault_heap (WARREN_HEAP_PREFAULT);
   setlocale (LC_CTYPE, "");
   setlocale (LC_MESSAGES, "");
   ctx = global_context ();

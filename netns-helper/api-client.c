@@ -185,11 +185,11 @@ api_client_list (const char *base, const char *id, ApiClientFormat format, GErro
   for (guint i = 0; i < n; i++)
     {
       NetPort port;
-      char host[INET_ADDRSTRLEN];
+      char host[INET6_ADDRSTRLEN];
       wr_json_element (&c, i, &element);
       if (!net_port_from_json (&element, &port, error))
         return FALSE;
-      inet_ntop (AF_INET, &port.host_addr, host, sizeof host);
+      net_port_host_text (&port, host);
       printf ("%-8s %-5s %-15s %-9u %u\n", net_port_driver_name (port.driver),
               net_proto_name (port.proto), host, port.host_port, port.container_port);
     }

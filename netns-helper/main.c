@@ -213,21 +213,13 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GArray *restart_port
   for (guint i = 0; i < options->publish->len; i++)
     {
       const NetPublish *p = g_ptr_array_index (options->publish, i);
-      if (p->family == AF_INET6)
-        {
-          /* The runtime API (net-ports) knows IPv4 ports only so far: an IPv6 publish is
-           * set up directly, and `list`, `unpublish` and `restart` do not see it. */
-          if (net_options_splices (options, p)
-                  ? !net_splice_listen (s->splice, p, error)
-                  : !net_forward_add (slirp_loop_get_slirp (s->loop), p, container, error))
-            return FALSE;
-          continue;
-        }
       NetPort port = {
         .driver = net_options_splices (options, p) ? NET_PORT_DRIVER_SPLICE
                                                    : NET_PORT_DRIVER_SLIRP,
         .proto = p->proto,
+        .family = p->family,
         .host_addr = p->host_addr,
+        .host_addr6 = p->host_addr6,
         .host_port = p->host_port,
         .container_port = p->container_port,
       };

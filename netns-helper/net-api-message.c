@@ -56,10 +56,46 @@ get_port (const WrJsonCursor *object, const char *key, guint16 *out, GError **er
   return TRUE;
 }
 
-/* Leaves *out alone when the member is absent, and says whether it was there. */
+const char *
+net_port_host_text (const NetPort *port, char buf[INET6_ADDRSTRLEN])
+{
+  if (port->family == AF_INET6)
+    inet_ntop (AF_INET6, &port->host_addr6, buf, INET6_ADDRSTRLEN);
+  else
+    inet_ntop (AF_INET, &port->host_addr, buf, INET6_ADDRSTRLEN);
+  return buf;
+}
+
+gboolean
+net_port_set_host (NetPort *port, const char *text)
+{
+  if (inet_pton (AF_INET, text, &port->host_addr) == 1)
+    {
+      port->family = AF_INET;
+      return TRUE;
+    }
+  if (inet_pton (AF_INET6, text, &port->host_addr6) == 1)
+    {
+      port->family = AF_INET6;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+net_port_same_host (const NetPort *a, const NetPort *b)
+{
+  gboolean a6 = a->family == AF_INET6, b6 = b->family == AF_INET6;
+
+  if (a6 != b6)
+    return FALSE;
+  return a6 ? memcmp (&a->host_addr6, &b->host_addr6, sizeof a->host_addr6) == 0
+            : a->host_addr.s_addr == b->host_addr.s_addr;
+}
+
+/* Leaves the port's address alone when the member is absent, and says whether it was there. */
 static gboolean
-get_host_addr (const WrJsonCursor *object, struct in_addr *out, gboolean *out_present,
-               GError **error)
+get_host_addr (const WrJsonCursor *object, NetPort *out, gboolean *out_present, GError **error)
 {
   WrJsonCursor c;
   g_autofree char *text = NULL;
@@ -70,8 +106,8 @@ get_host_addr (const WrJsonCursor *object, struct in_addr *out, gboolean *out_pr
     return TRUE;
   if (!wr_json_get_string (&c, &text, error))
     return FALSE;
-  if (inet_pton (AF_INET, text, out) != 1)
-    return wr_json_fail (&c, error, "'%s' is not an IPv4 address", text);
+  if (!net_port_set_host (out, text))
+    return wr_json_fail (&c, error, "'%s' is not an IPv4 or IPv6 address", text);
   return TRUE;
 }
 
@@ -102,10 +138,10 @@ get_port_fields (const WrJsonCursor *c, gboolean need_all, NetPort *out, gboolea
                  gboolean *out_has_driver, GError **error)
 {
   WrJsonCursor member;
-  NetPort p = { .driver = NET_PORT_DRIVER_SLIRP };
+  NetPort p = { .driver = NET_PORT_DRIVER_SLIRP, .family = AF_INET };
 
   p.host_addr.s_addr = htonl (INADDR_ANY);
-  if (!get_proto (c, &p.proto, error) || !get_host_addr (c, &p.host_addr, out_has_addr, error)
+  if (!get_proto (c, &p.proto, error) || !get_host_addr (c, &p, out_has_addr, error)
       || !get_port (c, "host_port", &p.host_port, error)
       || !get_port (c, "container_port", &p.container_port, error)
       || !get_driver (c, &p.driver, out_has_driver, error))
@@ -162,9 +198,10 @@ net_api_request_parse (const char *line, gsize len, NetApiRequest *out, GError *
   else if (strcmp (op, "unpublish") == 0)
     {
       r.op = NET_API_UNPUBLISH;
+      r.port.family = AF_INET;
       r.port.host_addr.s_addr = htonl (INADDR_ANY);
       if (!get_proto (&top, &r.port.proto, error)
-          || !get_host_addr (&top, &r.port.host_addr, &r.has_host_addr, error)
+          || !get_host_addr (&top, &r.port, &r.has_host_addr, error)
           || !get_port (&top, "host_port", &r.port.host_port, error))
         return FALSE;
     }
@@ -178,9 +215,9 @@ JsonNode *
 net_port_to_json (const NetPort *p)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  char host[INET_ADDRSTRLEN];
+  char host[INET6_ADDRSTRLEN];
 
-  inet_ntop (AF_INET, &p->host_addr, host, sizeof host);
+  net_port_host_text (p, host);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "driver");
   json_builder_add_string_value (b, net_port_driver_name (p->driver));
@@ -199,9 +236,12 @@ net_port_to_json (const NetPort *p)
 char *
 net_port_to_string (const NetPort *p)
 {
-  char host[INET_ADDRSTRLEN];
+  char host[INET6_ADDRSTRLEN];
 
-  inet_ntop (AF_INET, &p->host_addr, host, sizeof host);
+  net_port_host_text (p, host);
+  if (p->family == AF_INET6)
+    return g_strdup_printf ("[%s]:%u:%u/%s", host, p->host_port, p->container_port,
+                            net_proto_name (p->proto));
   return g_strdup_printf ("%s:%u:%u/%s", host, p->host_port, p->container_port,
                           net_proto_name (p->proto));
 }
@@ -263,14 +303,14 @@ request_new (const char *op, const NetPort *port, gboolean with_addr, gboolean w
              const char *driver)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  char host[INET_ADDRSTRLEN];
+  char host[INET6_ADDRSTRLEN];
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "request");
   json_builder_add_string_value (b, op);
   if (port != NULL)
     {
-      inet_ntop (AF_INET, &port->host_addr, host, sizeof host);
+      net_port_host_text (port, host);
       json_builder_set_member_name (b, "proto");
       json_builder_add_string_value (b, net_proto_name (port->proto));
       if (with_addr)
@@ -310,7 +350,9 @@ net_api_request_publish (const char *spec, const char *driver, JsonNode **out, G
                      "or slirp",
                      driver);
   port.proto = p.proto;
+  port.family = p.family;
   port.host_addr = p.host_addr;
+  port.host_addr6 = p.host_addr6;
   port.host_port = p.host_port;
   port.container_port = p.container_port;
   /* UDP has one driver: --port-driver is about TCP, as at start-up. */
@@ -327,7 +369,7 @@ net_api_request_unpublish (const char *spec, JsonNode **out, GError **error)
   char *slash = strchr (copy, '/');
   char *colon;
   const char *port_text = copy;
-  NetPort port = { .proto = NET_PROTO_TCP };
+  NetPort port = { .proto = NET_PROTO_TCP, .family = AF_INET };
   gboolean with_addr = FALSE;
   guint64 v;
 
@@ -346,12 +388,25 @@ net_api_request_unpublish (const char *spec, JsonNode **out, GError **error)
   colon = strrchr (copy, ':');
   if (colon != NULL)
     {
+      char *host = copy;
+      gsize len;
+
       *colon = '\0';
       port_text = colon + 1;
       with_addr = TRUE;
-      if (inet_pton (AF_INET, copy, &port.host_addr) != 1)
+      /* An IPv6 address in brackets, as in a --publish spec: [::1]:8080/tcp. */
+      len = strlen (host);
+      if (len >= 2 && host[0] == '[' && host[len - 1] == ']')
+        {
+          host[len - 1] = '\0';
+          host++;
+        }
+      else if (strchr (host, ':') != NULL)
         return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
-                         "'%s': host address '%s' is not an IPv4 address", spec, copy);
+                         "'%s': an IPv6 host address goes in brackets ([::1]:8080)", spec);
+      if (!net_port_set_host (&port, host))
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "'%s': host address '%s' is not an IPv4 or IPv6 address", spec, host);
     }
   if (!g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &v, NULL))
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,

@@ -19,7 +19,9 @@ typedef struct
 {
   NetPortDriver driver;
   NetProto proto;
-  struct in_addr host_addr;
+  int family;                 /* of the host address: AF_INET (also for 0) or AF_INET6 */
+  struct in_addr host_addr;   /* AF_INET */
+  struct in6_addr host_addr6; /* AF_INET6 */
   guint16 host_port;
   guint16 container_port;
 } NetPort;
@@ -48,8 +50,13 @@ gboolean net_api_request_parse (const char *line, gsize len, NetApiRequest *out_
  * field required. */
 gboolean net_port_from_json (const WrJsonCursor *cursor, NetPort *out_port, GError **error);
 JsonNode *net_port_to_json (const NetPort *port);
-/* "127.0.0.1:8080:80/tcp", for messages. */
+/* "127.0.0.1:8080:80/tcp" or "[::1]:8080:80/tcp", for messages. */
 char *net_port_to_string (const NetPort *port);
+/* The host address of a port as text ("0.0.0.0", "::1"), and back: an IPv4 or IPv6 address
+ * without brackets; FALSE for anything else. */
+const char *net_port_host_text (const NetPort *port, char buf[INET6_ADDRSTRLEN]);
+gboolean net_port_set_host (NetPort *port, const char *text);
+gboolean net_port_same_host (const NetPort *a, const NetPort *b);
 const char *net_port_driver_name (NetPortDriver driver);
 const char *net_proto_name (NetProto proto);
 

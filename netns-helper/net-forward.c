@@ -49,14 +49,23 @@ net_forward_add (Slirp *slirp, const NetPublish *p, struct in_addr container, GE
 }
 
 gboolean
-net_forward_remove (Slirp *slirp, NetProto proto, struct in_addr host_addr, guint16 host_port,
-                    GError **error)
+net_forward_remove (Slirp *slirp, const NetPublish *p, GError **error)
 {
-  char host[INET_ADDRSTRLEN];
+  char host[INET6_ADDRSTRLEN + 2];
+  int r;
 
-  inet_ntop (AF_INET, &host_addr, host, sizeof host);
-  if (slirp_remove_hostfwd (slirp, proto == NET_PROTO_UDP, host_addr, host_port) < 0)
+  net_publish_format_host (p, host, sizeof host);
+  if (p->family == AF_INET6)
+    {
+      struct sockaddr_in6 addr = { .sin6_family = AF_INET6, .sin6_addr = p->host_addr6 };
+      addr.sin6_port = htons (p->host_port);
+      r = slirp_remove_hostxfwd (slirp, (struct sockaddr *) &addr, sizeof addr,
+                                 p->proto == NET_PROTO_UDP ? SLIRP_HOSTFWD_UDP : 0);
+    }
+  else
+    r = slirp_remove_hostfwd (slirp, p->proto == NET_PROTO_UDP, p->host_addr, p->host_port);
+  if (r < 0)
     return wr_throw (error, WARREN_ERROR_NOT_FOUND, "libslirp has no forward on %s:%u/%s", host,
-                     host_port, proto == NET_PROTO_UDP ? "udp" : "tcp");
+                     p->host_port, p->proto == NET_PROTO_UDP ? "udp" : "tcp");
   return TRUE;
 }

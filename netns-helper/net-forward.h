@@ -12,6 +12,5 @@
  * in use fails here, naming the spec. */
 gboolean net_forward_add (Slirp *slirp, const NetPublish *publish, struct in_addr container,
                           GError **error);
-/* Close the forward listening on host_addr:host_port. */
-gboolean net_forward_remove (Slirp *slirp, NetProto proto, struct in_addr host_addr,
-                             guint16 host_port, GError **error);
+/* Close the forward of `publish` (its proto, family, host address and port). */
+gboolean net_forward_remove (Slirp *slirp, const NetPublish *publish, GError **error);

@@ -62,7 +62,7 @@ find (NetPorts *ports, const NetPort *port, gboolean match_addr, guint *out_coun
     {
       const NetPort *p = &g_array_index (ports->ports, NetPort, i);
       if (p->proto == port->proto && p->host_port == port->host_port
-          && (!match_addr || p->host_addr.s_addr == port->host_addr.s_addr))
+          && (!match_addr || net_port_same_host (p, port)))
         {
           found = (int) i;
           (*out_count)++;
@@ -77,8 +77,9 @@ net_ports_publish (NetPorts *ports, const NetPort *port, const char *spec, GErro
   g_autofree char *made_up = net_port_to_string (port);
   struct in_addr container = net_options_host_addr (ports->options, NET_OFFSET_CONTAINER);
   NetPublish publish = {
-    .family = AF_INET,
+    .family = port->family == AF_INET6 ? AF_INET6 : AF_INET,
     .host_addr = port->host_addr,
+    .host_addr6 = port->host_addr6,
     .host_port = port->host_port,
     .container_port = port->container_port,
     .proto = port->proto,
@@ -90,6 +91,10 @@ net_ports_publish (NetPorts *ports, const NetPort *port, const char *spec, GErro
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                      "publish %s: at most %d ports can be published", publish.spec,
                      NET_PUBLISH_MAX);
+  if (publish.family == AF_INET6 && !ports->options->ipv6)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "publish %s: an IPv6 host address needs a helper started with --ipv6",
+                     publish.spec);
   if (find (ports, port, TRUE, &count) >= 0)
     return wr_throw (error, WARREN_ERROR_EXISTS, "publish %s: published already", publish.spec);
   if (port->driver == NET_PORT_DRIVER_SPLICE)
@@ -120,14 +125,16 @@ net_ports_unpublish (NetPorts *ports, const NetPort *port, gboolean match_addr,
                      NetPort *out_removed, GError **error)
 {
   g_autofree char *what = NULL;
-  char host[INET_ADDRSTRLEN];
+  char host[INET6_ADDRSTRLEN];
   guint count;
   int i = find (ports, port, match_addr, &count);
   NetPort p;
+  NetPublish publish = { 0 };
 
-  inet_ntop (AF_INET, &port->host_addr, host, sizeof host);
+  net_port_host_text (port, host);
   what = match_addr
-             ? g_strdup_printf ("%s:%u/%s", host, port->host_port, net_proto_name (port->proto))
+             ? g_strdup_printf (port->family == AF_INET6 ? "[%s]:%u/%s" : "%s:%u/%s", host,
+                                port->host_port, net_proto_name (port->proto))
              : g_strdup_printf ("%u/%s", port->host_port, net_proto_name (port->proto));
   if (i < 0)
     return wr_throw (error, WARREN_ERROR_NOT_FOUND, "unpublish %s: not published", what);
@@ -135,9 +142,14 @@ net_ports_unpublish (NetPorts *ports, const NetPort *port, gboolean match_addr,
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                      "unpublish %s: published on %u host addresses; name one", what, count);
   p = g_array_index (ports->ports, NetPort, i);
+  publish.family = p.family == AF_INET6 ? AF_INET6 : AF_INET;
+  publish.host_addr = p.host_addr;
+  publish.host_addr6 = p.host_addr6;
+  publish.host_port = p.host_port;
+  publish.proto = p.proto;
   if (p.driver == NET_PORT_DRIVER_SPLICE)
-    net_splice_unlisten (ports->splice, p.host_addr, p.host_port);
-  else if (!net_forward_remove (ports->slirp, p.proto, p.host_addr, p.host_port, error))
+    net_splice_unlisten (ports->splice, &publish);
+  else if (!net_forward_remove (ports->slirp, &publish, error))
     return g_prefix_error (error, "unpublish %s: ", what), FALSE;
   g_array_remove_index (ports->ports, (guint) i);
   if (p.proto == NET_PROTO_UDP)

@@ -23,6 +23,7 @@ typedef struct
   NetSplice *splice;
   int fd;
   struct in_addr host_addr;
+  struct in6_addr host_addr6;
   guint16 host_port;
   int family;   /* AF_INET6: the companion connects to the container's fd00::100 */
   guint16 port; /* in the container */
@@ -135,6 +136,7 @@ net_splice_listen (NetSplice *s, const NetPublish *p, GError **error)
   l->splice = s;
   l->fd = g_steal_fd (&fd);
   l->host_addr = p->host_addr;
+  l->host_addr6 = p->host_addr6;
   l->host_port = p->host_port;
   l->family = p->family;
   l->port = p->container_port;
@@ -147,14 +149,15 @@ net_splice_listen (NetSplice *s, const NetPublish *p, GError **error)
 static void destroy_source (GSource **source);
 
 void
-net_splice_unlisten (NetSplice *s, struct in_addr host_addr, guint16 host_port)
+net_splice_unlisten (NetSplice *s, const NetPublish *p)
 {
   for (guint i = 0; i < s->listeners->len; i++)
     {
       NetSpliceListener *l = g_ptr_array_index (s->listeners, i);
-      /* The runtime API publishes IPv4 only (for now): an IPv6 listener is never its. */
-      if (l->family != AF_INET || l->host_addr.s_addr != host_addr.s_addr
-          || l->host_port != host_port)
+      gboolean l6 = l->family == AF_INET6, p6 = p->family == AF_INET6;
+      if (l6 != p6 || l->host_port != p->host_port
+          || (l6 ? memcmp (&l->host_addr6, &p->host_addr6, sizeof l->host_addr6) != 0
+                 : l->host_addr.s_addr != p->host_addr.s_addr))
         continue;
       destroy_source (&l->source);
       (void) close (l->fd);

@@ -23,7 +23,7 @@ NetSplice *net_splice_new (int companion, struct in_addr container);
  * net_splice_attach() it accepts at once. */
 gboolean net_splice_listen (NetSplice *splice, const NetPublish *publish, GError **error);
 /* Close the listener on host_addr:host_port (if any); its connections go on. */
-void net_splice_unlisten (NetSplice *splice, struct in_addr host_addr, guint16 host_port);
+void net_splice_unlisten (NetSplice *splice, const NetPublish *publish);
 /* Start accepting and moving bytes in `context`. */
 void net_splice_attach (NetSplice *splice, GMainContext *context);
 void net_splice_free (NetSplice *splice);

@@ -53,17 +53,18 @@ c['hooks'] = {'createRuntime': [{'path': '$WARREN_NETNS', 'timeout': 30,
 
 netns() { "$WARREN_NETNS" --run-dir "$RUN_DIR" "$@"; }
 
-# host_client tcp|udp PORT [SECONDS]: what the server behind 127.0.0.1:PORT says (UDP: to
-# "ping"). Retries until it answers or the time is up.
+# host_client tcp|udp PORT [SECONDS [HOST]]: what the server behind HOST:PORT (127.0.0.1 by
+# default) says (UDP: to "ping"). Retries until it answers or the time is up.
 host_client() {
-  python3 - "$1" "$2" "${3:-15}" <<'PY'
+  python3 - "$1" "$2" "${3:-15}" "${4:-127.0.0.1}" <<'PY'
 import socket, sys, time
-proto, port, wait = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+proto, port, wait, host = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+family = socket.AF_INET6 if ":" in host else socket.AF_INET
 deadline = time.time() + wait
 while True:
     try:
         if proto == "tcp":
-            s = socket.create_connection(("127.0.0.1", port), timeout=2)
+            s = socket.create_connection((host, port), timeout=2)
             s.settimeout(2)
             data = b""
             try:
@@ -72,9 +73,9 @@ while True:
             except ConnectionResetError:
                 pass
         else:
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s = socket.socket(family, socket.SOCK_DGRAM)
             s.settimeout(0.5)
-            s.sendto(b"ping", ("127.0.0.1", port))
+            s.sendto(b"ping", (host, port))
             data, _ = s.recvfrom(100)
         if data:
             sys.stdout.write(data.decode())
@@ -563,4 +564,62 @@ if not any(n['type'] == 'network' for n in ns):
   run "$WARREN_NETNS" --pid "$(state_field c1 pid)" --id ../x --run-dir "$RUN_DIR"
   assert_status 1
   assert_output_contains "--id: '../x' cannot name a file"
+}
+
+@test "IPv6 ports through the API: publish, list, unpublish, and restart brings them back" {
+  local p1 p2 pid
+  p1=$(free_port)
+  p2=$(free_port)
+  start_servers --ipv6 -p "[::1]:$p1:80"
+  run netns publish c1 "[::1]:$p2:5353/udp"
+  assert_status 0
+  [ "$output" = "published [::1]:$p2:5353/udp (slirp)" ]
+  run host_client tcp "$p1" 15 ::1
+  assert_status 0
+  [[ "$output" =~ fd00::100:80\ +fd00::100:[0-9]+\ +ESTABLISHED ]]
+  run host_client udp "$p2" 15 ::1
+  assert_status 0
+  [ "$output" = echo:ping ]
+  run netns list c1
+  assert_status 0
+  [[ "$output" == *"splice   tcp   ::1             $p1"* ]]
+  [[ "$output" == *"slirp    udp   ::1             $p2"* ]]
+
+  # A new helper brings both back from net.json.
+  pid=$(helper_pid c1)
+  kill -KILL "$pid"
+  wait_gone "$pid" 50
+  run netns restart c1
+  assert_status 0
+  run host_client tcp "$p1" 15 ::1
+  assert_status 0
+  [[ "$output" =~ fd00::100:80 ]]
+  run host_client udp "$p2" 15 ::1
+  assert_status 0
+  [ "$output" = echo:ping ]
+
+  run netns unpublish c1 "[::1]:$p1"
+  assert_status 0
+  # Nobody listens there any more (SO_REUSEADDR: the connections above left TIME_WAITs).
+  python3 - "$p1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET6)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::1", int(sys.argv[1])))
+s.listen()
+PY
+  run netns list c1
+  [[ "$output" != *" $p1 "* ]]
+}
+
+@test "an IPv6 publish needs a helper started with --ipv6" {
+  local p
+  p=$(free_port)
+  start_servers
+  run netns publish c1 "[::1]:$p:80"
+  assert_status 1
+  assert_output_contains "an IPv6 host address needs a helper started with --ipv6"
+  run netns list c1 --format json
+  assert_status 0
+  [ "$output" = "[]" ]
 }

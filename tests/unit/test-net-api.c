@@ -85,7 +85,7 @@ test_rejected (void)
       "request: container_port: missing" },
     { "{\"request\": \"publish\", \"proto\": \"tcp\", \"host_addr\": \"::::\", \"host_port\": 1, "
       "\"container_port\": 1}",
-      "request: host_addr: '::::' is not an IPv4 address" },
+      "request: host_addr: '::::' is not an IPv4 or IPv6 address" },
     { "{\"request\": \"publish\", \"proto\": \"tcp\", \"host_addr\": 7, \"host_port\": 1, "
       "\"container_port\": 1}",
       "request: host_addr: must be" },
@@ -136,6 +136,9 @@ test_command_line_requests (void)
     { "127.0.0.1:5353:53/udp", "splice",
       "{\"request\":\"publish\",\"proto\":\"udp\",\"host_addr\":\"127.0.0.1\",\"host_port\":5353,"
       "\"container_port\":53}" },
+    { "[::1]:8080:80", NULL,
+      "{\"request\":\"publish\",\"proto\":\"tcp\",\"host_addr\":\"::1\",\"host_port\":8080,"
+      "\"container_port\":80}" },
     { "1:2/tcp", "slirp",
       "{\"request\":\"publish\",\"proto\":\"tcp\",\"host_addr\":\"0.0.0.0\",\"host_port\":1,"
       "\"container_port\":2,\"driver\":\"slirp\"}" },
@@ -147,6 +150,8 @@ test_command_line_requests (void)
     { "8080", "{\"request\":\"unpublish\",\"proto\":\"tcp\",\"host_port\":8080}" },
     { "127.0.0.1:53/udp", "{\"request\":\"unpublish\",\"proto\":\"udp\",\"host_addr\":\"127.0.0."
                           "1\",\"host_port\":53}" },
+    { "[::1]:8080", "{\"request\":\"unpublish\",\"proto\":\"tcp\",\"host_addr\":\"::1\","
+                    "\"host_port\":8080}" },
   };
   static const struct
   {
@@ -154,8 +159,9 @@ test_command_line_requests (void)
   } bad[] = {
     { "0", "'0': host port '0' is not a port number between 1 and 65535" },
     { "80/sctp", "'80/sctp': protocol 'sctp' is not tcp or udp" },
-    { "localhost:80", "host address 'localhost' is not an IPv4 address" },
-    { "1:2:3", "host address '1:2' is not an IPv4 address" },
+    { "localhost:80", "host address 'localhost' is not an IPv4 or IPv6 address" },
+    { "1:2:3", "an IPv6 host address goes in brackets" },
+    { "[::zz]:80", "host address '::zz' is not an IPv4 or IPv6 address" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (publish); i++)
@@ -191,7 +197,9 @@ test_command_line_requests (void)
 static void
 test_replies (void)
 {
-  NetPort port = { NET_PORT_DRIVER_SPLICE, NET_PROTO_TCP, { htonl (0x7f000001) }, 8080, 80 };
+  NetPort port = { .driver = NET_PORT_DRIVER_SPLICE, .proto = NET_PROTO_TCP, .family = AF_INET,
+                   .host_addr = { htonl (0x7f000001) }, .host_port = 8080,
+                   .container_port = 80 };
   g_autoptr (JsonNode) node = net_port_to_json (&port);
   g_autofree char *ok = NULL;
   g_autofree char *err = NULL;
@@ -220,7 +228,8 @@ test_saved (void)
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
-  NetPort port = { NET_PORT_DRIVER_SLIRP, NET_PROTO_UDP, { htonl (0) }, 5353, 53 };
+  NetPort port = { .driver = NET_PORT_DRIVER_SLIRP, .proto = NET_PROTO_UDP, .family = AF_INET,
+                   .host_addr = { htonl (0) }, .host_port = 5353, .container_port = 53 };
   JsonArray *ports = json_array_new ();
   g_autoptr (JsonNode) ports_node = json_node_new (JSON_NODE_ARRAY);
 

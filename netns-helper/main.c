@@ -15,6 +15,7 @@
 
 #include "api-client.h"
 #include "daemon.h"
+#include "log-limit.h"
 #include "net-api.h"
 #include "net-forward.h"
 #include "net-options.h"
@@ -584,6 +585,9 @@ main (int argc, char **argv)
   int rc;
 
   g_set_prgname ("warren-netns");
+  /* A burst of 50 messages, then 10 a second: a container sending bad frames on purpose
+   * cannot fill the log (libslirp warns once per frame). */
+  log_limit_install (50, 10);
   raise_fd_limit ();
   opt_network = g_ptr_array_new_with_free_func (g_free);
   g_option_context_set_summary (

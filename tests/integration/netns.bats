@@ -510,6 +510,11 @@ for k in ('bounding', 'effective', 'permitted'):
   [[ "$output" =~ ^sent\ [0-9]+\ frames ]]
   [[ ! "$output" =~ ^sent\ 0\  ]]
   kill -0 "$hpid"
+  # The frames' warnings did not flood the log: a burst of 50, then 10 a second.
+  local lines
+  lines=$(wc -l <"$RUN_DIR/c1/log")
+  echo "log: $lines lines" >&2
+  [ "$lines" -lt 250 ]
 }
 
 @test "the helper and its companion run without privileges, under seccomp" {

@@ -520,6 +520,43 @@ command_port_driver (void)
   return driver;
 }
 
+/* What a helper leaves when it is killed: its run dir, removed once no helper holds its lock.
+ * As a poststop hook (the id from the OCI state on stdin) it runs after the container's init
+ * is gone, and the helper follows within a second: wait that long for its lock. */
+static int
+run_cleanup (const char *id_arg, GError **error)
+{
+  g_autoptr (NetState) state = NULL;
+  g_autoptr (GError) local = NULL;
+  const char *id = id_arg;
+
+  if (id == NULL)
+    {
+      if ((state = net_state_read (STDIN_FILENO, error)) == NULL)
+        return g_prefix_error (error, "cleanup: "), 1;
+      id = state->id;
+    }
+  if (!net_state_id_valid (id))
+    return wr_throw (error, WARREN_ERROR_INVALID_ID, "cleanup: '%s' cannot name a container", id),
+           1;
+  for (int tries = 0; tries < 30; tries++)
+    {
+      g_autoptr (RunDir) dir = NULL;
+
+      g_clear_error (&local);
+      dir = run_dir_reopen (opt_run_dir, id, &local);
+      if (dir != NULL)
+        return 0; /* freed uncommitted: removed, lock and all */
+      if (g_error_matches (local, WARREN_ERROR, WARREN_ERROR_NOT_FOUND))
+        return 0; /* the helper removed it itself, or there never was one */
+      if (!g_error_matches (local, WARREN_ERROR, WARREN_ERROR_EXISTS))
+        break;
+      g_usleep (100 * 1000);
+    }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return g_prefix_error (error, "cleanup %s: ", id), 1;
+}
+
 static int
 run_command (int argc, char **argv, NetOptions *options, GError **error)
 {
@@ -533,6 +570,7 @@ run_command (int argc, char **argv, NetOptions *options, GError **error)
     { "unpublish", 2, "unpublish ID [HOSTIP:]HOSTPORT[/tcp|/udp]" },
     { "list", 1, "list ID [--format table|json]" },
     { "restart", 1, "restart ID" },
+    { "cleanup", -1, "cleanup [ID] (as a poststop hook: the OCI state on stdin)" },
   };
   const char *command = argv[0];
   gsize i;
@@ -544,12 +582,14 @@ run_command (int argc, char **argv, NetOptions *options, GError **error)
   if (i == G_N_ELEMENTS (commands))
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "unexpected argument '%s'", command),
            1;
-  if (argc - 1 != commands[i].args)
+  if (commands[i].args >= 0 ? argc - 1 != commands[i].args : argc > 2)
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT, "usage: warren-netns %s",
                      commands[i].usage),
            1;
   if (!command_options_valid (command, error))
     return 1;
+  if (strcmp (command, "cleanup") == 0)
+    return run_cleanup (argc > 1 ? argv[1] : NULL, error);
   if (strcmp (command, "restart") == 0)
     {
       if (run_restart (argv[1], options, error) == 0)

@@ -91,6 +91,15 @@ spec_net_add (JsonNode *config, const char *mode, const char *const *publish, GE
   json_object_set_array_member (hook, "args", args);
   json_array_add_object_element (array_member (object_member (root, "hooks"), "createRuntime"),
                                  hook);
+  /* A helper that was killed cannot remove its run dir: after the container is gone, its
+   * cleanup does. */
+  hook = json_object_new ();
+  args = json_array_new ();
+  json_array_add_string_element (args, "warren-netns");
+  json_array_add_string_element (args, "cleanup");
+  json_object_set_string_member (hook, "path", spec_net_helper_path ());
+  json_object_set_array_member (hook, "args", args);
+  json_array_add_object_element (array_member (object_member (root, "hooks"), "poststop"), hook);
   return TRUE;
 }
 

@@ -623,3 +623,34 @@ PY
   assert_status 0
   [ "$output" = "[]" ]
 }
+
+@test "SECURITY 68, 73: a helper killed with SIGKILL leaves its run dir to the poststop cleanup" {
+  local pid
+  with_netns
+  update_config "c['hooks']['poststop'] = [{'path': '$WARREN_NETNS', 'args': $(json_args warren-netns --run-dir "$RUN_DIR" cleanup)}]"
+  set_args sleep 100
+  run detached create c1
+  assert_status 0
+  warren start c1
+  pid=$(helper_pid c1)
+  kill -KILL "$pid"
+  wait_gone "$pid" 50
+  # Killed, the helper could not remove its run dir.
+  [ -e "$RUN_DIR/c1/net.json" ]
+  warren delete -f c1
+  [ ! -e "$RUN_DIR/c1" ]
+  # By id too, and a dir nobody made is no error.
+  run netns cleanup c1
+  assert_status 0
+  run netns cleanup ../x
+  assert_status 1
+  assert_output_contains "cleanup: '../x' cannot name a container"
+}
+
+@test "cleanup leaves the run dir of a helper that still runs" {
+  start_servers
+  run timeout 10 "$WARREN_NETNS" --run-dir "$RUN_DIR" cleanup c1
+  assert_status 1
+  assert_output_contains "cleanup c1: a warren-netns for c1 runs already"
+  [ -e "$RUN_DIR/c1/api.sock" ]
+}

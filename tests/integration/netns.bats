@@ -818,7 +818,8 @@ c = json.load(open(sys.argv[1]))
 types = [n["type"] for n in c["linux"]["namespaces"]]
 assert types.count("network") == 1, types
 assert c["hooks"] == {"createRuntime": [{"path": sys.argv[2], "args": [
-    "warren-netns", "--publish", "8080:80", "--publish", "127.0.0.1:5353:53/udp"]}]}, c["hooks"]
+    "warren-netns", "--publish", "8080:80", "--publish", "127.0.0.1:5353:53/udp"]}],
+    "poststop": [{"path": sys.argv[2], "args": ["warren-netns", "cleanup"]}]}, c["hooks"]
 assert c["mounts"][-1] == {"destination": "/etc/resolv.conf", "type": "bind",
     "source": "resolv.conf", "options": ["rbind", "ro"]}, c["mounts"][-1]
 PY

@@ -306,7 +306,7 @@ PY
 {"request": "publish", "proto": "tcp", "host_port": 0, "container_port": 80}|request: host_port: 0 is not a port number between 1 and 65535
 {"request": "publish", "proto": "tcp", "host_port": 65536, "container_port": 80}|request: host_port: 65536 is not a port number
 {"request": "publish", "proto": "tcp", "host_port": 8080, "container_port": -1}|request: container_port: -1 is not a port number
-{"request": "publish", "proto": "tcp", "host_addr": "::::", "host_port": 8080, "container_port": 80}|request: host_addr: '::::' is not an IPv4 address
+{"request": "publish", "proto": "tcp", "host_addr": "::::", "host_port": 8080, "container_port": 80}|request: host_addr: '::::' is not an IPv4 or IPv6 address
 {"request": "publish", "proto": "sctp", "host_port": 8080, "container_port": 80}|request: proto: 'sctp' is not tcp or udp
 {"request": "publish", "proto": "udp", "driver": "splice", "host_port": 8080, "container_port": 80}|request: driver: UDP goes through slirp only
 {"request": "publish", "proto": "tcp", "host_port": "80", "container_port": 80}|request: host_port: must be
@@ -419,7 +419,7 @@ PY
   assert_output_contains "publish c1: '80': expected [HOSTIP:]HOSTPORT:CONTAINERPORT"
   run netns unpublish c1 1.2.3:80
   assert_status 1
-  assert_output_contains "unpublish c1: '1.2.3:80': host address '1.2.3' is not an IPv4 address"
+  assert_output_contains "unpublish c1: '1.2.3:80': host address '1.2.3' is not an IPv4 or IPv6 address"
   run netns unpublish c1 80/sctp
   assert_status 1
   assert_output_contains "protocol 'sctp' is not tcp or udp"

@@ -4,8 +4,7 @@
 # Traffic stays on this machine: 127.0.0.1 on the host, the slirp network in the container.
 
 load helpers
-
-WARREN_NETNS=${WARREN_NETNS:?WARREN_NETNS must name the warren-netns binary}
+load netns-helpers
 
 setup() {
   setup_bundle
@@ -40,53 +39,7 @@ for _ in range(200):
 PY
 }
 
-json_args() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@"; }
-
-with_netns() {
-  update_config "
-ns = c['linux']['namespaces']
-if not any(n['type'] == 'network' for n in ns):
-    ns.append({'type': 'network'})
-c['hooks'] = {'createRuntime': [{'path': '$WARREN_NETNS', 'timeout': 30,
-    'args': $(json_args warren-netns --run-dir "$RUN_DIR" "$@")}]}"
-}
-
 netns() { "$WARREN_NETNS" --run-dir "$RUN_DIR" "$@"; }
-
-# host_client tcp|udp PORT [SECONDS [HOST]]: what the server behind HOST:PORT (127.0.0.1 by
-# default) says (UDP: to "ping"). Retries until it answers or the time is up.
-host_client() {
-  python3 - "$1" "$2" "${3:-15}" "${4:-127.0.0.1}" <<'PY'
-import socket, sys, time
-proto, port, wait, host = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
-family = socket.AF_INET6 if ":" in host else socket.AF_INET
-deadline = time.time() + wait
-while True:
-    try:
-        if proto == "tcp":
-            s = socket.create_connection((host, port), timeout=2)
-            s.settimeout(2)
-            data = b""
-            try:
-                while chunk := s.recv(4096):
-                    data += chunk
-            except ConnectionResetError:
-                pass
-        else:
-            s = socket.socket(family, socket.SOCK_DGRAM)
-            s.settimeout(0.5)
-            s.sendto(b"ping", (host, port))
-            data, _ = s.recvfrom(100)
-        if data:
-            sys.stdout.write(data.decode())
-            sys.exit(0)
-    except OSError:
-        pass
-    if time.time() > deadline:
-        sys.exit(1)
-    time.sleep(0.2)
-PY
-}
 
 # A container that answers on TCP 80 and 81 with its connection table (the peer shows the
 # driver: the container's own address when spliced, the gateway through libslirp) and echoes
@@ -124,19 +77,6 @@ except OSError:
     pass
 print(reply.decode().strip() or "closed")
 ' "$RUN_DIR/$1/api.sock"
-}
-
-helper_pid() { cat "$RUN_DIR/$1/pid"; }
-
-wait_gone() { # pid tenths-of-a-second
-  local i state
-  for i in $(seq 1 "$2"); do
-    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
-    [ -z "$state" ] || [ "$state" = Z ] && return 0
-    sleep 0.1
-  done
-  echo "process $1 still runs" >&2
-  return 1
 }
 
 @test "runtime publish: spliced TCP, TCP through libslirp and UDP reach the container" {
@@ -366,10 +306,10 @@ PY
   while [ ! -e "$BATS_TEST_TMPDIR/connected" ]; do sleep 0.05; done
   [ "$(cat "$BATS_TEST_TMPDIR/extra")" = '{"error":"too many clients (at most 16 at once)"}' ]
   # While 16 clients hold the helper's connections and send nothing, traffic flows at once.
-  run host_client tcp "$p1" 2
+  run host_client tcp "$p1" 127.0.0.1 2
   assert_status 0
   [[ "$output" =~ $spliced_peer ]]
-  run host_client udp "$p2" 2
+  run host_client udp "$p2" 127.0.0.1 2
   assert_status 0
   [ "$output" = echo:ping ]
   wait
@@ -463,7 +403,7 @@ PY
   run warren exec c1 ip link show tap0
   [ "$status" != 0 ]
   assert_output_contains "can't find device 'tap0'"
-  run host_client tcp "$p1" 1
+  run host_client tcp "$p1" 127.0.0.1 1
   assert_status 1
   run netns list c1
   assert_status 1
@@ -574,10 +514,10 @@ if not any(n['type'] == 'network' for n in ns):
   run netns publish c1 "[::1]:$p2:5353/udp"
   assert_status 0
   [ "$output" = "published [::1]:$p2:5353/udp (slirp)" ]
-  run host_client tcp "$p1" 15 ::1
+  run host_client tcp "$p1" ::1
   assert_status 0
   [[ "$output" =~ fd00::100:80\ +fd00::100:[0-9]+\ +ESTABLISHED ]]
-  run host_client udp "$p2" 15 ::1
+  run host_client udp "$p2" ::1
   assert_status 0
   [ "$output" = echo:ping ]
   run netns list c1
@@ -591,10 +531,10 @@ if not any(n['type'] == 'network' for n in ns):
   wait_gone "$pid" 50
   run netns restart c1
   assert_status 0
-  run host_client tcp "$p1" 15 ::1
+  run host_client tcp "$p1" ::1
   assert_status 0
   [[ "$output" =~ fd00::100:80 ]]
-  run host_client udp "$p2" 15 ::1
+  run host_client udp "$p2" ::1
   assert_status 0
   [ "$output" = echo:ping ]
 

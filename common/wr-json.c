@@ -386,3 +386,28 @@ wr_json_write_atomic (int dirfd, const char *name, JsonNode *node, GError **erro
   (void) fsync (dirfd); /* the rename is visible either way; this only orders it on disk */
   return TRUE;
 }
+
+char *
+wr_json_line (JsonNode *node)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (gen, node);
+  text = json_generator_to_data (gen, NULL);
+  return g_strconcat (text, "\n", NULL);
+}
+
+char *
+wr_json_error_line (const char *message)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_add_string_value (b, message);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return wr_json_line (root);
+}

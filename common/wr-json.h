@@ -66,3 +66,9 @@ JsonNode *wr_json_parse_data (const char *data, gssize length, const char *file,
 /* Serialise a node (pretty or compact) and write it atomically: tmp file, fsync, rename,
  * fsync of the directory. */
 gboolean wr_json_write_atomic (int dirfd, const char *name, JsonNode *node, GError **error);
+
+/* One compact JSON line ending in "\n", as the JSON-lines protocols of warren-tty and
+ * warren-netns send them. */
+char *wr_json_line (JsonNode *node);
+/* The line {"error":"MESSAGE"}\n. */
+char *wr_json_error_line (const char *message);

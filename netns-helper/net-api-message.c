@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wr-error.h"
+#include "wr-json.h"
 
 const char *
 net_port_driver_name (NetPortDriver driver)
@@ -246,25 +247,12 @@ net_port_to_string (const NetPort *p)
                           net_proto_name (p->proto));
 }
 
-static char *
-to_line (JsonNode *node, gsize *out_len)
-{
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-  char *line;
-
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  line = g_strconcat (text, "\n", NULL);
-  *out_len = strlen (line);
-  return line;
-}
-
 char *
 net_api_reply_ok (JsonNode *port, JsonNode *ports, gsize *out_len)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
+  char *line;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "ok");
@@ -281,21 +269,18 @@ net_api_reply_ok (JsonNode *port, JsonNode *ports, gsize *out_len)
     }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  return to_line (root, out_len);
+  line = wr_json_line (root);
+  *out_len = strlen (line);
+  return line;
 }
 
 char *
 net_api_reply_error (const char *message, gsize *out_len)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  char *line = wr_json_error_line (message);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "error");
-  json_builder_add_string_value (b, message);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  return to_line (root, out_len);
+  *out_len = strlen (line);
+  return line;
 }
 
 static JsonNode *

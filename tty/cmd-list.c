@@ -7,6 +7,7 @@
 #include "protocol.h"
 #include "wr-error.h"
 #include "wr-glib-compat.h"
+#include "wr-json.h"
 
 static char *opt_socket, *opt_format;
 
@@ -49,7 +50,7 @@ run (int argc, char **argv, GError **error)
       g_autoptr (JsonNode) node = json_node_new (JSON_NODE_ARRAY);
       g_autofree char *line = NULL;
       json_node_set_array (node, sessions);
-      line = tty_protocol_line (node);
+      line = wr_json_line (node);
       fputs (line, stdout);
       return 0;
     }

@@ -3,37 +3,13 @@
 #include <string.h>
 
 #include "wr-error.h"
+#include "wr-json.h"
 
 void
 tty_request_clear (TtyRequest *request)
 {
   g_clear_pointer (&request->op, g_free);
   g_clear_pointer (&request->name, g_free);
-}
-
-char *
-tty_protocol_line (JsonNode *node)
-{
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  return g_strconcat (text, "\n", NULL);
-}
-
-char *
-tty_protocol_error_line (const char *message)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "error");
-  json_builder_add_string_value (b, message);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  return tty_protocol_line (root);
 }
 
 char *
@@ -56,7 +32,7 @@ tty_protocol_request_line (const char *op, const char *name, guint16 rows, guint
     }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  return tty_protocol_line (root);
+  return wr_json_line (root);
 }
 
 static JsonObject *

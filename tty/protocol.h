@@ -30,8 +30,6 @@ void tty_request_clear (TtyRequest *request);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TtyRequest, tty_request_clear)
 
 /* A JSON node as one line ending in "\n". */
-char *tty_protocol_line (JsonNode *node);
-char *tty_protocol_error_line (const char *message);
 char *tty_protocol_request_line (const char *op, const char *name, guint16 rows, guint16 cols);
 gboolean tty_protocol_parse_request (const char *line, gsize len, TtyRequest *out_request,
                                      GError **error);

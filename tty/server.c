@@ -19,6 +19,7 @@
 #include "socket.h"
 #include "wr-error.h"
 #include "wr-glib-compat.h"
+#include "wr-json.h"
 
 typedef struct
 {
@@ -100,7 +101,7 @@ conn_reply (TtyConn *conn, const char *line)
 static void
 conn_reply_error (TtyConn *conn, const char *message)
 {
-  g_autofree char *line = tty_protocol_error_line (message);
+  g_autofree char *line = wr_json_error_line (message);
 
   conn_reply (conn, line);
 }
@@ -240,7 +241,7 @@ list_reply (TtyServer *server)
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  return tty_protocol_line (root);
+  return wr_json_line (root);
 }
 
 static void

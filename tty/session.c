@@ -11,6 +11,7 @@
 #include "ring.h"
 #include "term.h"
 #include "wr-glib-compat.h"
+#include "wr-json.h"
 
 typedef struct
 {
@@ -383,7 +384,7 @@ attach_reply (TtySession *session)
   json_builder_add_string_value (b, tty_session_is_running (session) ? "running" : "exited");
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  return tty_protocol_line (root);
+  return wr_json_line (root);
 }
 
 void
@@ -405,7 +406,7 @@ tty_session_attach (TtySession *session, int fd, guint16 rows, guint16 cols, con
     {
       g_autofree char *line = g_strdup_printf ("session %s has %d clients attached (the limit)",
                                                session->name, TTY_SESSION_MAX_CLIENTS);
-      g_autofree char *error_line = tty_protocol_error_line (line);
+      g_autofree char *error_line = wr_json_error_line (line);
       if (client_send (client, error_line, strlen (error_line)))
         client_close_when_sent (client);
       return;

@@ -3,6 +3,7 @@
 
 #include "protocol.h"
 #include "wr-error.h"
+#include "wr-json.h"
 
 static void
 test_request_round_trip (void)
@@ -48,7 +49,7 @@ test_request_rejected (void)
 static void
 test_error_reply (void)
 {
-  g_autofree char *line = tty_protocol_error_line ("no session named x");
+  g_autofree char *line = wr_json_error_line ("no session named x");
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) reply = tty_protocol_parse_reply (line, strlen (line), &error);
 

@@ -207,7 +207,7 @@ open(sys.argv[2], "w").close(); time.sleep(60)' "$busy" "$BATS_TEST_TMPDIR/busy"
   assert_status 0
 }
 
-@test "a peer with another uid is refused before anything is read" {
+@test "SECURITY 67: a peer with another uid is refused before anything is read" {
   requires root
   local p
   p=$(free_port)
@@ -232,7 +232,7 @@ PY
   assert_status 0
 }
 
-@test "bad requests get a JSON error naming the field, and forwarding goes on" {
+@test "SECURITY 67: bad requests get a JSON error naming the field, and forwarding goes on" {
   local p request fragment
   p=$(free_port)
   start_servers -p "127.0.0.1:$p:80"
@@ -279,7 +279,7 @@ EOF_CASES
   [[ "$output" =~ $spliced_peer ]]
 }
 
-@test "silent clients do not stall forwarding, are dropped after 5 s, and are at most 16" {
+@test "SECURITY 67: silent clients do not stall forwarding, are dropped after 5 s, and are at most 16" {
   local p1 p2
   p1=$(free_port)
   p2=$(free_port)
@@ -318,7 +318,7 @@ PY
   assert_status 0
 }
 
-@test "the log and the API socket are 0600 in a 0700 dir, and go with the container" {
+@test "SECURITY 73: the log and the API socket are 0600 in a 0700 dir, and go with the container" {
   local p dir
   p=$(free_port)
   start_servers -p "127.0.0.1:$p:80"

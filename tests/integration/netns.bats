@@ -132,7 +132,7 @@ assert_no_helper() {
   assert_output_contains "link/ether 02:00:00:00:00:42"
 }
 
-@test "the host's loopback is out of reach by default" {
+@test "SECURITY 63: the host's loopback is out of reach by default" {
   local p
   p=$(port)
   host_server "$p"
@@ -402,7 +402,7 @@ PY
   [ -s "$BATS_TEST_TMPDIR/dns.got" ]
 }
 
-@test "the DNS forwarder's address passes port 53 alone, not the resolver's other ports" {
+@test "SECURITY 63: the DNS forwarder's address passes port 53 alone, not the resolver's other ports" {
   local addr p
   addr=$(test_loopback)
   p=$(port)
@@ -412,6 +412,27 @@ PY
   run warren run c1
   assert_status 0
   assert_output_contains "rc=1"
+  [ ! -e "$BATS_TEST_TMPDIR/server.got" ]
+}
+
+@test "SECURITY 63, 64: a host resolv.conf naming a loopback resolver: DNS reaches it, its other ports do not" {
+  requires root # a private mount namespace over the host's /etc/resolv.conf
+  local addr p
+  addr=$(test_loopback)
+  p=$(port)
+  dns_server "$addr"
+  host_server "$p" "$addr"
+  printf 'nameserver %s\n' "$addr" >"$BATS_TEST_TMPDIR/resolv.conf"
+  with_netns
+  set_args sh -c "nslookup warren.test 10.0.2.3; echo rc=\$?; echo hi | nc -w 3 10.0.2.3 $p; echo nc=\$?"
+  run unshare --mount --propagation private sh -c \
+    'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' sh "$BATS_TEST_TMPDIR/resolv.conf" \
+    "$WARREN" --root "$STATE_ROOT" run c1
+  assert_status 0
+  assert_output_contains "Address: 192.0.2.53"
+  assert_output_contains "rc=0"
+  assert_output_contains "nc=1"
+  [ -s "$BATS_TEST_TMPDIR/dns.got" ]
   [ ! -e "$BATS_TEST_TMPDIR/server.got" ]
 }
 
@@ -450,7 +471,7 @@ for k in ('bounding', 'effective', 'permitted'):
   [ "$lines" -le "$limit" ]
 }
 
-@test "the helper and its companion run without privileges, under seccomp" {
+@test "SECURITY 66: the helper and its companion run without privileges, under seccomp" {
   with_netns -p "127.0.0.1:$(port):80"
   set_args sleep 100
   run detached create c1
@@ -480,7 +501,7 @@ for k in ('bounding', 'effective', 'permitted'):
   [ "$(readlink "/proc/$hpid/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]
 }
 
-@test "the helper's sandbox kills execve, ptrace, mount, setns, unshare and module loading" {
+@test "SECURITY 66: the helper's sandbox kills execve, ptrace, mount, setns, unshare and module loading" {
   local probe
   SANDBOX_PROBE=${SANDBOX_PROBE:?SANDBOX_PROBE must name the sandbox-probe binary}
   # The same sandbox_enter() as the helper's, with nothing but /etc/resolv.conf in sight.
@@ -515,7 +536,7 @@ for k in ('bounding', 'effective', 'permitted'):
   fi
 }
 
-@test "a published port in use fails create, naming it, and leaves nothing behind" {
+@test "SECURITY 70: a published port in use fails create, naming it, and leaves nothing behind" {
   local p
   p=$(port)
   host_server "$p"
@@ -530,7 +551,7 @@ for k in ('bounding', 'effective', 'permitted'):
   assert_no_helper c1
 }
 
-@test "the helper exits within a second of the container's init and frees its port" {
+@test "SECURITY 68: the helper exits within a second of the container's init and frees its port" {
   local p hpid
   p=$(port)
   with_netns -p "127.0.0.1:$p:80"
@@ -615,7 +636,7 @@ for k in ('bounding', 'effective', 'permitted'):
 EOF_CASES
 }
 
-@test "bad state on stdin, a gone process or our own namespace fail without a daemon" {
+@test "SECURITY 69: bad state on stdin, a gone process or our own namespace fail without a daemon" {
   run "$WARREN_NETNS" --run-dir "$RUN_DIR" </dev/null
   assert_status 1
   assert_output_contains "warren-netns: no OCI state on stdin"
@@ -635,6 +656,13 @@ EOF_CASES
   run "$WARREN_NETNS" --run-dir "$RUN_DIR" <<<"{\"id\": \"x\", \"pid\": $$, \"bundle\": \"/\"}"
   assert_status 1
   assert_output_contains "process $$ shares our network namespace"
+  if ! is_root; then
+    # A process of another user (root's init): its namespaces are not ours to join.
+    run "$WARREN_NETNS" --run-dir "$RUN_DIR" <<<'{"id": "x", "pid": 1, "bundle": "/"}'
+    assert_status 1
+    assert_output_contains "/proc/1/ns/"
+    assert_output_contains "Permission denied"
+  fi
   assert_no_helper x
 }
 

@@ -169,6 +169,80 @@ assert_no_helper() {
   [ "$(cat "$BATS_TEST_TMPDIR/server.peer")" = 127.0.0.2 ]
 }
 
+# in_private_net SETUP COMMAND...: COMMAND in a network namespace of this test's own, after the
+# shell SETUP ran there with CAP_NET_ADMIN, so that the host's interfaces are never changed.
+# Rootless, that namespace belongs to a user namespace whose root is the caller, and COMMAND
+# runs as the caller's own uid again, in one more user namespace nested inside.
+in_private_net() {
+  local setup=$1
+  shift
+  if is_root; then
+    unshare --net -- sh -c "$setup"' && exec "$@"' sh "$@"
+  else
+    unshare --map-root-user --net -- sh -c "$setup"' && uid=$1 gid=$2 && shift 2 &&
+      exec unshare --user --map-user="$uid" --map-group="$gid" -- "$@"' sh "$(id -u)" "$(id -g)" "$@"
+  fi
+}
+
+# The private network for --outbound-addr: lo up with the servers' addresses 192.0.2.6 and
+# 2001:db8::6, and a tap t0 (nothing behind it) holding 192.0.2.5 and 2001:db8::5, the
+# addresses the container's connections must come from. Without the option, the kernel
+# picks the destination's own address as the source.
+OUTBOUND_NET='ip link set lo up && ip addr add 192.0.2.6/32 dev lo &&
+  ip addr add 2001:db8::6/128 dev lo nodad && ip tuntap add mode tap t0 && ip link set t0 up &&
+  ip addr add 192.0.2.5/32 dev t0 && ip addr add 2001:db8::5/128 dev t0 nodad'
+
+# A server on 192.0.2.6:4000 and [2001:db8::6]:4000 that writes each peer's address to
+# DIR/peer.4 and DIR/peer.6.
+OUTBOUND_SERVER='
+import socket, sys
+d = sys.argv[1]
+ls = []
+for fam, addr in ((socket.AF_INET, "192.0.2.6"), (socket.AF_INET6, "2001:db8::6")):
+    s = socket.socket(fam)
+    s.bind((addr, 4000))
+    s.listen()
+    s.settimeout(30)
+    ls.append(s)
+open(d + "/server.ready", "w").close()
+for s, name in zip(ls, ("4", "6")):
+    c, peer = s.accept()
+    open(d + "/peer." + name, "w").write(peer[0])
+    c.sendall(b"from-host\n")
+    c.close()
+'
+
+# outbound_run: in that network, the server and `warren run c1`, the container connecting to
+# both of its addresses.
+outbound_run() {
+  set_args sh -c "nc -w 5 192.0.2.6 4000 </dev/null; nc -w 5 2001:db8::6 4000 </dev/null"
+  in_private_net "$OUTBOUND_NET" sh -c '
+    python3 -c "$1" "$2" >/dev/null 2>&1 &
+    i=0
+    while [ ! -e "$2/server.ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    "$3" --root "$4" run c1' sh "$OUTBOUND_SERVER" "$BATS_TEST_TMPDIR" "$WARREN" "$STATE_ROOT"
+}
+
+assert_outbound_peers() {
+  assert_status 0
+  [ "$(echo "$output" | grep -c from-host)" = 2 ]
+  [ "$(cat "$BATS_TEST_TMPDIR/peer.4")" = 192.0.2.5 ]
+  [ "$(cat "$BATS_TEST_TMPDIR/peer.6")" = 2001:db8::5 ]
+}
+
+@test "--outbound-addr ADDR, IPv4 and IPv6: the container's connections leave from them" {
+  with_netns --ipv6 --outbound-addr 192.0.2.5 --outbound-addr 2001:db8::5
+  run outbound_run
+  assert_outbound_peers
+}
+
+@test "warren.net.outbound-addr IFACE: its IPv4 address, and with --ipv6 its global IPv6 one" {
+  update_config "c['annotations'] = {'warren.net.outbound-addr': 't0', 'warren.net.ipv6': 'true'}"
+  with_netns
+  run outbound_run
+  assert_outbound_peers
+}
+
 @test "a published TCP port reaches a server in the container, spliced" {
   local p
   p=$(port)
@@ -608,7 +682,9 @@ for k in ('bounding', 'effective', 'permitted'):
 --port-driver fast||--port-driver: 'fast' is not splice or slirp
 --dns-forward dns.example||--dns-forward: 'dns.example' is not an IPv4 or IPv6 address
 --dns-forward 127.0.0.1 --disable-dns||--dns-forward: there is no DNS forwarder with --disable-dns
---outbound-addr nosuchif0||--outbound-addr: 'nosuchif0' is neither an IPv4 address nor an interface with one
+--outbound-addr nosuchif0||--outbound-addr: 'nosuchif0' is neither an IPv4 or IPv6 address nor an interface
+--outbound-addr ::1||outbound-addr ::1: an IPv6 address needs --ipv6
+--outbound-addr fe80::1 --ipv6||--outbound-addr: 'fe80::1': a link-local, multicast or unspecified address
 |'warren.net.mtu': 'x'|annotation warren.net.mtu: 'x' is not a number
 |'warren.net.bogus': '1'|annotation warren.net.bogus: unknown option
 |'warren.net.publish': '8080:80, 53/udp'|annotation warren.net.publish: '53/udp': expected

@@ -489,19 +489,24 @@ PY
   [ ! -e "$BATS_TEST_TMPDIR/server.got" ]
 }
 
-@test "random and mutated frames into the tap for 4 s: the helper stays up and forwarding" {
+# reply_count KIND: from frame-fuzz's "replayed ... replies: arp N icmp N ..." line in $output.
+reply_count() { echo "$output" | sed -n "s/^replayed .* $1 \([0-9]*\).*/\1/p"; }
+
+@test "seed pcaps replayed, then mutated and random frames for 6 s: the helper stays up and forwarding" {
   local p seed hpid
   p=$(port)
   seed=$RANDOM
-  # The published port goes through libslirp, the fuzzed stack, not the splice path.
-  with_netns --ipv6 --port-driver slirp -p "127.0.0.1:$p:80"
+  python3 "$BATS_TEST_DIRNAME/pcap-seeds.py" "$BUNDLE/rootfs/seeds"
+  # The published port goes through libslirp, the fuzzed stack, not the splice path. DNS
+  # seeds go to a loopback address of this test's own, where nothing listens.
+  with_netns --ipv6 --port-driver slirp -p "127.0.0.1:$p:80" --dns-forward "$(test_loopback)"
   update_config "
 for k in ('bounding', 'effective', 'permitted'):
     c['process']['capabilities'][k].append('CAP_NET_RAW')"
   # Mutated ARP and neighbour messages teach libslirp wrong addresses for the container: one
   # ordinary ARP request for the gateway afterwards sets them right, as on any link.
-  set_args sh -c "out=\$(frame-fuzz tap0 4 $seed 2>&1); sleep 1; arping -q -c 2 -w 3 -I tap0 10.0.2.2
-    nc -ll -p 80 -e echo \"\$out\""
+  set_args sh -c "out=\$(frame-fuzz tap0 6 $seed /seeds/*.pcap 2>&1); sleep 1
+    arping -q -c 2 -w 3 -I tap0 10.0.2.2; nc -ll -p 80 -e echo \"\$out\""
   local started=$SECONDS
   run detached create c1
   assert_status 0
@@ -511,8 +516,16 @@ for k in ('bounding', 'effective', 'permitted'):
   run host_client tcp "$p"
   assert_status 0
   echo "seed $seed: $output" >&2
-  [[ "$output" =~ ^sent\ [0-9]+\ frames ]]
-  [[ ! "$output" =~ ^sent\ 0\  ]]
+  # Every seed file was read and sent; the helper answered ARP, ICMP echo, neighbour and
+  # router solicitations and TCP (resets), and never BOOTP or TFTP: both are off.
+  [[ "$output" =~ replayed\ [1-9][0-9]*\ frames\ from\ 9\ files ]]
+  [ "$(reply_count arp)" -gt 0 ]
+  [ "$(reply_count icmp)" -gt 0 ]
+  [ "$(reply_count icmp6)" -gt 0 ]
+  [ "$(reply_count tcp)" -gt 0 ]
+  [ "$(reply_count bootp)" = 0 ]
+  [ "$(reply_count tftp)" = 0 ]
+  [[ "$output" =~ sent\ [1-9][0-9]*\ frames ]]
   kill -0 "$hpid"
   # The frames' warnings did not flood the log: a burst of 50, then 10 a second, each passing
   # message at most with one "N messages suppressed" line before it (without the limit: about

@@ -69,7 +69,9 @@ static const GOptionEntry entries[] = {
   { "ipv6", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, record_option,
     "IPv6 too: fd00::100/64, default route via fd00::2, DNS at fd00::3", NULL },
   { "outbound-addr", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
-    "Connections to the outside leave from this host address (or interface's)", "ADDR|IFACE" },
+    "Connections to the outside leave from this host address (IPv4, or IPv6 with --ipv6), or "
+    "from an interface's",
+    "ADDR|IFACE" },
   { "port-driver", 0, 0, G_OPTION_ARG_CALLBACK, record_option,
     "Published TCP ports: splice (default, fast) or slirp (keeps the client's address)", "DRIVER" },
   { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_run_dir,

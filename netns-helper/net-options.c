@@ -27,6 +27,7 @@ net_options_free (NetOptions *o)
   if (o == NULL)
     return;
   g_ptr_array_unref (o->publish);
+  g_free (o->outbound6_source);
   g_free (o);
 }
 
@@ -181,38 +182,104 @@ parse_mac (NetOptions *o, const char *value, GError **error)
   return TRUE;
 }
 
-/* An IPv4 address, or an interface whose first IPv4 address is taken now. */
+/* What an interface's IPv6 address must be to serve as the source of connections to the
+ * outside: global, so not link-local (it reaches only its own link), nor ::1. */
+static gboolean
+usable_outbound6 (const struct in6_addr *a)
+{
+  return !IN6_IS_ADDR_LINKLOCAL (a) && !IN6_IS_ADDR_LOOPBACK (a) && !IN6_IS_ADDR_MULTICAST (a)
+         && !IN6_IS_ADDR_V4MAPPED (a) && !IN6_IS_ADDR_UNSPECIFIED (a);
+}
+
+static void
+set_outbound6 (NetOptions *o, const struct in6_addr *a, const char *source,
+               gboolean from_interface)
+{
+  o->outbound6 = *a;
+  o->has_outbound6 = TRUE;
+  g_free (o->outbound6_source);
+  o->outbound6_source = g_strdup (source);
+  o->outbound6_from_interface = from_interface;
+}
+
+gboolean
+net_options_set_outbound_interface (NetOptions *o, const char *name, const struct ifaddrs *list,
+                                    GError **error)
+{
+  gboolean exists = FALSE, has4 = FALSE, has6 = FALSE;
+  struct in_addr a4 = { 0 };
+  struct in6_addr a6 = IN6ADDR_ANY_INIT;
+
+  for (const struct ifaddrs *i = list; i != NULL; i = i->ifa_next)
+    {
+      if (strcmp (i->ifa_name, name) != 0)
+        continue;
+      exists = TRUE;
+      if (i->ifa_addr == NULL)
+        continue;
+      if (i->ifa_addr->sa_family == AF_INET && !has4)
+        {
+          a4 = ((const struct sockaddr_in *) i->ifa_addr)->sin_addr;
+          has4 = TRUE;
+        }
+      else if (i->ifa_addr->sa_family == AF_INET6 && !has6)
+        {
+          const struct in6_addr *a = &((const struct sockaddr_in6 *) i->ifa_addr)->sin6_addr;
+          if (usable_outbound6 (a))
+            {
+              a6 = *a;
+              has6 = TRUE;
+            }
+        }
+    }
+  if (!exists)
+    return wr_throw (error, WARREN_ERROR_NOT_FOUND,
+                     "'%s' is neither an IPv4 or IPv6 address nor an interface", name);
+  if (!has4 && !has6)
+    return wr_throw (error, WARREN_ERROR_NOT_FOUND,
+                     "interface '%s' has neither an IPv4 address nor a global IPv6 one", name);
+  if (has4)
+    {
+      o->outbound = a4;
+      o->has_outbound = TRUE;
+    }
+  if (has6)
+    set_outbound6 (o, &a6, name, TRUE);
+  return TRUE;
+}
+
+/* An IPv4 or IPv6 address, or an interface whose addresses are taken now. Given again, an
+ * address replaces only the one of its own family. */
 static gboolean
 parse_outbound (NetOptions *o, const char *value, GError **error)
 {
   struct ifaddrs *list = NULL;
-  gboolean found = FALSE;
+  struct in6_addr a6;
+  gboolean ok;
 
   if (inet_pton (AF_INET, value, &o->outbound) == 1)
     {
       o->has_outbound = TRUE;
       return TRUE;
     }
-  if (strchr (value, ':') != NULL)
-    return wr_throw (error, WARREN_ERROR_NOT_SUPPORTED, "'%s': IPv6 is not supported yet", value);
-  if (strlen (value) >= IFNAMSIZ || strchr (value, '/') != NULL)
+  if (inet_pton (AF_INET6, value, &a6) == 1)
+    {
+      if (!usable_outbound6 (&a6) && !IN6_IS_ADDR_LOOPBACK (&a6))
+        return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                         "'%s': a link-local, multicast or unspecified address cannot be the "
+                         "source of connections",
+                         value);
+      set_outbound6 (o, &a6, value, FALSE);
+      return TRUE;
+    }
+  if (strlen (value) >= IFNAMSIZ || strchr (value, '/') != NULL || strchr (value, ':') != NULL)
     return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
-                     "'%s' is neither an IPv4 address nor an interface name", value);
+                     "'%s' is neither an IPv4 or IPv6 address nor an interface name", value);
   if (getifaddrs (&list) < 0)
     return wr_throw_errno (error, "list the interfaces");
-  for (struct ifaddrs *i = list; i != NULL && !found; i = i->ifa_next)
-    if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET
-        && strcmp (i->ifa_name, value) == 0)
-      {
-        o->outbound = ((struct sockaddr_in *) i->ifa_addr)->sin_addr;
-        found = TRUE;
-      }
+  ok = net_options_set_outbound_interface (o, value, list, error);
   freeifaddrs (list);
-  if (!found)
-    return wr_throw (error, WARREN_ERROR_NOT_FOUND,
-                     "'%s' is neither an IPv4 address nor an interface with one", value);
-  o->has_outbound = TRUE;
-  return TRUE;
+  return ok;
 }
 
 static gboolean
@@ -351,6 +418,14 @@ net_options_check (const NetOptions *o, GError **error)
         return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
                          "publish %s: an IPv6 host address needs --ipv6", p->spec);
     }
+  if (o->has_outbound6 && !o->ipv6 && !o->outbound6_from_interface)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "outbound-addr %s: an IPv6 address needs --ipv6", o->outbound6_source);
+  if (o->has_outbound6 && !o->ipv6 && !o->has_outbound)
+    return wr_throw (error, WARREN_ERROR_INVALID_ARGUMENT,
+                     "outbound-addr %s: the interface has no IPv4 address, and its IPv6 one "
+                     "needs --ipv6",
+                     o->outbound6_source);
   return TRUE;
 }
 

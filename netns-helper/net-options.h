@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 
 #define NET_MTU_DEFAULT 65520
@@ -51,8 +52,16 @@ typedef struct
   gboolean has_mac;
   guint8 mac[6];
   NetPortDriver port_driver; /* for TCP; UDP always goes through libslirp */
+  /* --outbound-addr: libslirp's connections to the outside leave from these addresses. An
+   * IPv4 address sets the first, an IPv6 one the second, an interface both that it has. */
   gboolean has_outbound;
-  struct in_addr outbound; /* libslirp's connections to the outside leave from here */
+  struct in_addr outbound;
+  gboolean has_outbound6;
+  struct in6_addr outbound6;
+  /* Where the IPv6 one came from, for net_options_check(): "--outbound-addr: 'fd00::5'",
+   * and whether that named an interface (whose IPv6 address only --ipv6 uses). */
+  char *outbound6_source;
+  gboolean outbound6_from_interface;
   gboolean runtime_publish; /* set by the helper, not a user: an API may publish UDP later */
 } NetOptions;
 
@@ -71,8 +80,9 @@ gboolean net_options_set (NetOptions *options, const char *name, const char *val
 gboolean net_options_apply_annotations (NetOptions *options, JsonObject *annotations,
                                         GError **error);
 
-/* What only the options as a whole can tell (an IPv6 publish without --ipv6): after the
- * annotations and the command line are applied. */
+/* What only the options as a whole can tell (an IPv6 publish or outbound address without
+ * --ipv6): after the annotations and the command line are applied. An interface's IPv6
+ * outbound address is no error without --ipv6: it is not used. */
 gboolean net_options_check (const NetOptions *options, GError **error);
 
 /* The resolv.conf that makes libslirp's DNS forwarder send to --dns-forward's address, or
@@ -81,6 +91,12 @@ char *net_options_resolv_conf (const NetOptions *options);
 
 /* Whether `publish` takes the splice fast path under these options. */
 gboolean net_options_splices (const NetOptions *options, const NetPublish *publish);
+
+/* --outbound-addr IFACE against a list of addresses (getifaddrs(3)'s, or a test's): the
+ * interface's first IPv4 address and its first global IPv6 address (neither link-local nor
+ * loopback). An error names the interface when it has neither. */
+gboolean net_options_set_outbound_interface (NetOptions *options, const char *name,
+                                             const struct ifaddrs *list, GError **error);
 
 /* Parse `[HOSTIP:]HOSTPORT:CPORT[/tcp|/udp]`, HOSTIP an IPv4 address or an IPv6 one in
  * brackets (`[::1]:8080:80`). */

@@ -51,7 +51,8 @@ struct SlirpLoop
   GPtrArray *timers;  /* of SlirpLoopTimer */
   guint8 *frame;
   NetFilter *filter;
-  struct sockaddr_in outbound; /* libslirp keeps a pointer to it */
+  struct sockaddr_in outbound;   /* libslirp keeps a pointer to it */
+  struct sockaddr_in6 outbound6; /* and to this one */
 };
 
 static gint64
@@ -354,6 +355,13 @@ slirp_loop_new (const NetOptions *o, int tap_fd, GError **error)
       loop->outbound.sin_family = AF_INET;
       loop->outbound.sin_addr = o->outbound;
       cfg.outbound_addr = &loop->outbound;
+    }
+  /* An interface's IPv6 address is there without --ipv6 too; it is only used with it. */
+  if (o->has_outbound6 && o->ipv6)
+    {
+      loop->outbound6.sin6_family = AF_INET6;
+      loop->outbound6.sin6_addr = o->outbound6;
+      cfg.outbound_addr6 = &loop->outbound6;
     }
   cfg.if_mtu = o->mtu;
   cfg.if_mru = o->mtu;

@@ -40,6 +40,18 @@ build_warren() {
   ninja -C "$WARREN_BUILD" >&2
 }
 
+# warren-netns built with AddressSanitizer and UBSan, for the packet robustness test
+# (SECURITY 71, netns.bats): only that one program, in a build dir of its own. UBSan stops at
+# its first report, as ASan does.
+WARREN_ASAN_BUILD=${WARREN_ASAN_BUILD:-$WARREN_TOP/_build-asan}
+build_netns_asan() {
+  if [ ! -f "$WARREN_ASAN_BUILD/build.ninja" ]; then
+    meson setup "$WARREN_ASAN_BUILD" "$WARREN_TOP" -Dwerror=true -Db_sanitize=address,undefined \
+      -Db_lundef=false -Dc_args=-fno-sanitize-recover=undefined >&2
+  fi
+  ninja -C "$WARREN_ASAN_BUILD" netns-helper/warren-netns >&2
+}
+
 # The unprivileged user of the rootless suite and the demo, with its own /etc/subuid and
 # /etc/subgid range (one that overlaps no other line) and a runtime dir, as logind makes it.
 ensure_test_user() {

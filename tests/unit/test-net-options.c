@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <linux/if_packet.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -127,20 +128,6 @@ test_options (void)
   g_assert_true (net_options_set (o, "port-driver", "slirp", "--port-driver", NULL));
   g_assert_cmpint (o->port_driver, ==, NET_PORT_DRIVER_SLIRP);
 
-  g_assert_true (net_options_set (o, "outbound-addr", "lo", "--outbound-addr", NULL));
-  inet_ntop (AF_INET, &o->outbound, addr, sizeof addr);
-  g_assert_cmpstr (addr, ==, "127.0.0.1");
-  g_assert_true (net_options_set (o, "outbound-addr", "127.0.0.2", "--outbound-addr", NULL));
-  inet_ntop (AF_INET, &o->outbound, addr, sizeof addr);
-  g_assert_cmpstr (addr, ==, "127.0.0.2");
-  g_assert_false (net_options_set (o, "outbound-addr", "nosuchif0", "--outbound-addr", &error));
-  assert_message (error, "--outbound-addr: 'nosuchif0' is neither an IPv4 address nor an "
-                         "interface with one");
-  g_clear_error (&error);
-  g_assert_false (net_options_set (o, "outbound-addr", "::1", "--outbound-addr", &error));
-  assert_message (error, "IPv6 is not supported yet");
-  g_clear_error (&error);
-
   g_assert_false (net_options_set (o, "mtu", "67", "--mtu", &error));
   assert_message (error, "--mtu: '67' is not a number between 68 and 65521");
   g_clear_error (&error);
@@ -149,6 +136,162 @@ test_options (void)
   g_clear_error (&error);
   g_assert_false (net_options_set (o, "mac", "02:42:0a:00:02", "--mac", &error));
   assert_message (error, "is not a MAC address");
+}
+
+static char *
+ntop6 (const struct in6_addr *a)
+{
+  char addr[INET6_ADDRSTRLEN];
+
+  return g_strdup (inet_ntop (AF_INET6, a, addr, sizeof addr));
+}
+
+static void
+test_outbound (void)
+{
+  g_autoptr (NetOptions) o = net_options_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *six = NULL;
+  char addr[INET_ADDRSTRLEN];
+
+  g_assert_true (net_options_set (o, "outbound-addr", "lo", "--outbound-addr", NULL));
+  inet_ntop (AF_INET, &o->outbound, addr, sizeof addr);
+  g_assert_cmpstr (addr, ==, "127.0.0.1");
+  g_assert_false (o->has_outbound6); /* ::1, the loopback, is no outbound address */
+  g_assert_true (net_options_set (o, "outbound-addr", "127.0.0.2", "--outbound-addr", NULL));
+  inet_ntop (AF_INET, &o->outbound, addr, sizeof addr);
+  g_assert_cmpstr (addr, ==, "127.0.0.2");
+  g_assert_true (net_options_check (o, NULL));
+
+  /* An IPv6 address sets the IPv6 one alone, and needs --ipv6. */
+  g_assert_true (net_options_set (o, "outbound-addr", "2001:db8::5", "--outbound-addr", NULL));
+  g_assert_true (o->has_outbound && o->has_outbound6);
+  six = ntop6 (&o->outbound6);
+  g_assert_cmpstr (six, ==, "2001:db8::5");
+  inet_ntop (AF_INET, &o->outbound, addr, sizeof addr);
+  g_assert_cmpstr (addr, ==, "127.0.0.2");
+  g_assert_false (net_options_check (o, &error));
+  assert_message (error, "outbound-addr 2001:db8::5: an IPv6 address needs --ipv6");
+  g_clear_error (&error);
+  g_assert_true (net_options_set (o, "ipv6", NULL, "--ipv6", NULL));
+  g_assert_true (net_options_check (o, NULL));
+
+  g_assert_false (net_options_set (o, "outbound-addr", "nosuchif0", "--outbound-addr", &error));
+  assert_message (error, "--outbound-addr: 'nosuchif0' is neither an IPv4 or IPv6 address nor "
+                         "an interface");
+  g_clear_error (&error);
+  g_assert_false (net_options_set (o, "outbound-addr", "fe80::1", "--outbound-addr", &error));
+  assert_message (error, "--outbound-addr: 'fe80::1': a link-local, multicast or unspecified "
+                         "address");
+  g_clear_error (&error);
+  g_assert_false (net_options_set (o, "outbound-addr", "2001:db8::zz", "--outbound-addr", &error));
+  assert_message (error, "'2001:db8::zz' is neither an IPv4 or IPv6 address nor an interface name");
+}
+
+/* One getifaddrs(3) entry. */
+typedef struct
+{
+  struct ifaddrs ifa;
+  union
+  {
+    struct sockaddr sa;
+    struct sockaddr_in in;
+    struct sockaddr_in6 in6;
+  } addr;
+} FakeIfaddr;
+
+static void
+fake_ifaddr (FakeIfaddr *f, FakeIfaddr *next, const char *name, const char *addr)
+{
+  memset (f, 0, sizeof *f);
+  f->ifa.ifa_name = (char *) name;
+  f->ifa.ifa_next = next != NULL ? &next->ifa : NULL;
+  if (addr == NULL)
+    f->addr.sa.sa_family = AF_PACKET; /* the link itself, as getifaddrs lists it */
+  else if (strchr (addr, ':') != NULL)
+    {
+      f->addr.in6.sin6_family = AF_INET6;
+      g_assert_cmpint (inet_pton (AF_INET6, addr, &f->addr.in6.sin6_addr), ==, 1);
+    }
+  else
+    {
+      f->addr.in.sin_family = AF_INET;
+      g_assert_cmpint (inet_pton (AF_INET, addr, &f->addr.in.sin_addr), ==, 1);
+    }
+  f->ifa.ifa_addr = &f->addr.sa;
+}
+
+static void
+test_outbound_interface (void)
+{
+  FakeIfaddr l[7];
+  g_autoptr (GError) error = NULL;
+  char addr[INET_ADDRSTRLEN];
+
+  fake_ifaddr (&l[0], &l[1], "eth0", NULL);
+  fake_ifaddr (&l[1], &l[2], "eth0", "fe80::1"); /* link-local: skipped */
+  fake_ifaddr (&l[2], &l[3], "eth0", "192.0.2.5");
+  fake_ifaddr (&l[3], &l[4], "eth0", "2001:db8::5");
+  fake_ifaddr (&l[4], &l[5], "eth0", "192.0.2.6"); /* the first of a family wins */
+  fake_ifaddr (&l[5], &l[6], "v6only", "2001:db8::7");
+  fake_ifaddr (&l[6], NULL, "bare", "fe80::2");
+
+  {
+    g_autoptr (NetOptions) o = net_options_new ();
+    g_autofree char *six = NULL;
+    g_assert_true (net_options_set_outbound_interface (o, "eth0", &l[0].ifa, NULL));
+    inet_ntop (AF_INET, &o->outbound, addr, sizeof addr);
+    g_assert_cmpstr (addr, ==, "192.0.2.5");
+    six = ntop6 (&o->outbound6);
+    g_assert_cmpstr (six, ==, "2001:db8::5");
+    /* Without --ipv6 an interface's IPv6 address is simply not used. */
+    g_assert_true (net_options_check (o, NULL));
+  }
+  {
+    g_autoptr (NetOptions) o = net_options_new ();
+    g_assert_true (net_options_set_outbound_interface (o, "v6only", &l[0].ifa, NULL));
+    g_assert_false (o->has_outbound);
+    g_assert_false (net_options_check (o, &error));
+    assert_message (error, "outbound-addr v6only: the interface has no IPv4 address, and its "
+                           "IPv6 one needs --ipv6");
+    g_clear_error (&error);
+    g_assert_true (net_options_set (o, "ipv6", "true", "--ipv6", NULL));
+    g_assert_true (net_options_check (o, NULL));
+  }
+  {
+    g_autoptr (NetOptions) o = net_options_new ();
+    g_assert_false (net_options_set_outbound_interface (o, "bare", &l[0].ifa, &error));
+    assert_message (error, "interface 'bare' has neither an IPv4 address nor a global IPv6 one");
+    g_clear_error (&error);
+    g_assert_false (net_options_set_outbound_interface (o, "eth1", &l[0].ifa, &error));
+    g_assert_error (error, WARREN_ERROR, WARREN_ERROR_NOT_FOUND);
+    assert_message (error, "'eth1' is neither an IPv4 or IPv6 address nor an interface");
+    g_assert_false (o->has_outbound || o->has_outbound6); /* untouched on failure */
+  }
+}
+
+static void
+test_outbound_annotation (void)
+{
+  g_autoptr (NetOptions) o = net_options_new ();
+  g_autoptr (JsonObject) a = json_object_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *six = NULL;
+
+  json_object_set_string_member (a, "warren.net.outbound-addr", "::1");
+  g_assert_true (net_options_apply_annotations (o, a, NULL));
+  six = ntop6 (&o->outbound6);
+  g_assert_cmpstr (six, ==, "::1");
+  g_assert_false (net_options_check (o, &error));
+  assert_message (error, "outbound-addr ::1: an IPv6 address needs --ipv6");
+  g_clear_error (&error);
+  json_object_set_string_member (a, "warren.net.ipv6", "true");
+  g_assert_true (net_options_apply_annotations (o, a, NULL));
+  g_assert_true (net_options_check (o, NULL));
+
+  json_object_set_string_member (a, "warren.net.outbound-addr", "no/such");
+  g_assert_false (net_options_apply_annotations (o, a, &error));
+  assert_message (error, "annotation warren.net.outbound-addr: 'no/such' is neither");
 }
 
 static void
@@ -462,6 +605,9 @@ main (int argc, char **argv)
   g_test_add_func ("/net-options/publish-limit", test_publish_limit);
   g_test_add_func ("/net-options/options", test_options);
   g_test_add_func ("/net-options/annotations", test_annotations);
+  g_test_add_func ("/net-options/outbound", test_outbound);
+  g_test_add_func ("/net-options/outbound-interface", test_outbound_interface);
+  g_test_add_func ("/net-options/outbound-annotation", test_outbound_annotation);
   g_test_add_func ("/net-state/read", test_state);
   g_test_add_func ("/net-filter/host-loopback", test_filter);
   g_test_add_func ("/net-filter/allow-host-loopback", test_filter_allow_host_loopback);

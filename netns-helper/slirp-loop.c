@@ -7,6 +7,7 @@
 #include <glib-unix.h>
 
 #include "net-filter.h"
+#include "slirp-config.h"
 #include "wr-error.h"
 
 /* Frames read from the tap per wakeup before other sources get a turn. */
@@ -51,8 +52,7 @@ struct SlirpLoop
   GPtrArray *timers;  /* of SlirpLoopTimer */
   guint8 *frame;
   NetFilter *filter;
-  struct sockaddr_in outbound;   /* libslirp keeps a pointer to it */
-  struct sockaddr_in6 outbound6; /* and to this one */
+  SlirpConfigAddrs addrs; /* libslirp keeps pointers to them */
 };
 
 static gint64
@@ -319,8 +319,7 @@ SlirpLoop *
 slirp_loop_new (const NetOptions *o, int tap_fd, GError **error)
 {
   g_autoptr (SlirpLoop) loop = g_new0 (SlirpLoop, 1);
-  SlirpConfig cfg = { 0 };
-  guint32 mask = ~0u << (32 - o->prefix_len);
+  SlirpConfig cfg;
 
   loop->tap_fd = tap_fd;
   loop->polls = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -329,50 +328,7 @@ slirp_loop_new (const NetOptions *o, int tap_fd, GError **error)
   loop->frame = g_malloc (TAP_FRAME_MAX);
   loop->filter = net_filter_new (o);
 
-  cfg.version = 4;
-  cfg.restricted = 0;
-  cfg.in_enabled = true;
-  cfg.vnetwork = o->network;
-  cfg.vnetmask.s_addr = htonl (mask);
-  cfg.vhost = net_options_host_addr (o, NET_OFFSET_GATEWAY);
-  cfg.in6_enabled = o->ipv6;
-  if (o->ipv6)
-    {
-      cfg.vprefix_addr6 = net_options_host_addr6 (0);
-      cfg.vprefix_len = NET_IPV6_PREFIX_LEN;
-      cfg.vhost6 = net_options_host_addr6 (NET_OFFSET6_GATEWAY);
-      cfg.vnameserver6 = net_options_host_addr6 (NET_OFFSET6_DNS);
-    }
-  /* We configure the address ourselves: no DHCP or BOOTP server, no TFTP (no tftp_path),
-   * and none of the protocol emulation libslirp itself calls unsafe. */
-  cfg.disable_dhcp = true;
-  cfg.vdhcp_start = net_options_host_addr (o, 15);
-  cfg.vnameserver = net_options_host_addr (o, NET_OFFSET_DNS);
-  cfg.disable_dns = o->disable_dns;
-  cfg.enable_emu = false;
-  if (o->has_outbound)
-    {
-      loop->outbound.sin_family = AF_INET;
-      loop->outbound.sin_addr = o->outbound;
-      cfg.outbound_addr = &loop->outbound;
-    }
-  /* An interface's IPv6 address is there without --ipv6 too; it is only used with it. */
-  if (o->has_outbound6 && o->ipv6)
-    {
-      loop->outbound6.sin6_family = AF_INET6;
-      loop->outbound6.sin6_addr = o->outbound6;
-      cfg.outbound_addr6 = &loop->outbound6;
-    }
-  cfg.if_mtu = o->mtu;
-  cfg.if_mru = o->mtu;
-  /* net-filter.c keeps the host's loopback out of reach. libslirp's own switch does it too,
-   * but drops the replies to UDP clients on the host's loopback: it stays on as a second
-   * guard only where no UDP port is published, nor can be later through the API. */
-  cfg.disable_host_loopback = !o->allow_host_loopback && !o->runtime_publish;
-  for (guint i = 0; i < o->publish->len; i++)
-    if (((NetPublish *) g_ptr_array_index (o->publish, i))->proto == NET_PROTO_UDP)
-      cfg.disable_host_loopback = false;
-
+  slirp_config_build (o, &cfg, &loop->addrs);
   loop->slirp = slirp_new (&cfg, &callbacks, loop);
   if (loop->slirp == NULL)
     return wr_throw (error, WARREN_ERROR_FAILED, "libslirp refused the configuration"), NULL;

@@ -257,7 +257,7 @@ assert_outbound_peers() {
   [[ "$output" =~ (::ffff:)?10\.0\.2\.100:80\ +(::ffff:)?10\.0\.2\.100:[0-9]+\ +ESTABLISHED ]]
 }
 
-@test "--port-driver slirp publishes TCP through libslirp, the peer being the gateway" {
+@test "SECURITY 65: --port-driver slirp publishes TCP through libslirp, a loopback peer seen as the gateway" {
   local p
   p=$(port)
   with_netns --port-driver slirp --publish "127.0.0.1:$p:80"
@@ -268,6 +268,26 @@ assert_outbound_peers() {
   run host_client tcp "$p"
   assert_status 0
   [[ "$output" =~ (::ffff:)?10\.0\.2\.100:80\ +(::ffff:)?10\.0\.2\.2:[0-9]+\ +ESTABLISHED ]]
+}
+
+@test "SECURITY 65: through libslirp, a client on a non-loopback host address is seen by its own address" {
+  # The client's address must be the host's but not loopback: 198.51.100.7 on lo of a network
+  # namespace of the test's own. The connection from the loopback shows the gateway instead
+  # (the test before); spliced ports show the container's own address, never 127.0.0.1.
+  local p
+  p=$(port)
+  with_netns --port-driver slirp --publish "198.51.100.7:$p:80"
+  set_args nc -ll -p 80 -e netstat -tn
+  run in_private_net 'ip link set lo up && ip addr add 198.51.100.7/32 dev lo' bash -c '
+    "$1" --root "$2" run -d c1 </dev/null >/dev/null 2>&1 || { echo "run -d failed"; exit 1; }
+    '"$(declare -f host_client)"'
+    host_client tcp "$3" 198.51.100.7
+    rc=$?
+    "$1" --root "$2" delete -f c1
+    exit $rc' sh "$WARREN" "$STATE_ROOT" "$p"
+  assert_status 0
+  [[ "$output" =~ (::ffff:)?10\.0\.2\.100:80\ +(::ffff:)?198\.51\.100\.7:[0-9]+\ +ESTABLISHED ]]
+  [[ ! "$output" =~ 127\.0\.0\.1 ]]
 }
 
 @test "a spliced port never reaches the container's loopback" {

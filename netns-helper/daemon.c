@@ -156,7 +156,6 @@ daemon_run (int pidfd, int ready_fd, const char *what, GError **error)
   DaemonStop stop = { main_loop, what, 0 };
   sigset_t mask;
   guint pid_watch, signal_watch, exit_watch = 0;
-  gboolean ok;
 
   /* Signals through a signalfd: GLib's own unix signal handling needs a thread. */
   sigemptyset (&mask);
@@ -164,19 +163,31 @@ daemon_run (int pidfd, int ready_fd, const char *what, GError **error)
   sigaddset (&mask, SIGINT);
   sigaddset (&mask, SIGHUP);
   if (sigprocmask (SIG_BLOCK, &mask, NULL) < 0)
-    ok = wr_throw_errno (error, "sigprocmask");
+    wr_throw_errno (error, "sigprocmask");
   else if ((sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
-    ok = wr_throw_errno (error, "signalfd");
-  /* Everything is set up: from here on the helper needs no privilege, and gives them up
-   * before the first packet (and before the hook returns, so a failure is the hook's). */
-  else
-    ok = sandbox_enter (SANDBOX_HELPER, error);
-  if (!ok)
+    wr_throw_errno (error, "signalfd");
+  if (sfd < 0)
     {
-      if (ready_fd >= 0)
-        daemon_report_failure (ready_fd, *error);
+      daemon_report_failure (ready_fd, *error);
       return FALSE;
     }
+  /* Ready: tap0 is configured, every port listens, the daemon has its log. The hook returns
+   * here and the container starts while we sandbox ourselves (7 ms, most of it the mount
+   * namespace), which is no longer on its start-up path. Nothing is served before the sandbox
+   * is in place: this process has one thread, and the sources (tap, libslirp's sockets,
+   * published ports, the API, the companion's answers) are only dispatched by the main loop
+   * below, which runs once sandbox_enter() has returned. Until then frames and connections
+   * wait in the kernel's queues. A sandbox that fails ends the daemon before it served
+   * anything: its ports close and the error is in its log. tests/integration/netns.bats
+   * checks the order of these system calls under strace. */
+  if (ready_fd >= 0)
+    {
+      if (write (ready_fd, DAEMON_READY, 1) != 1)
+        g_warning ("tell the hook we are ready: %s", g_strerror (errno));
+      (void) close (ready_fd);
+    }
+  if (!sandbox_enter (SANDBOX_HELPER, error))
+    return g_prefix_error (error, "%s: ", what), FALSE;
   /* A peer closing a forwarded connection must not kill us. */
   (void) signal (SIGPIPE, SIG_IGN);
 
@@ -184,12 +195,6 @@ daemon_run (int pidfd, int ready_fd, const char *what, GError **error)
   signal_watch = g_unix_fd_add (sfd, G_IO_IN, on_signal, &stop);
   if (exit_fd >= 0)
     exit_watch = g_unix_fd_add (exit_fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_exit_fd, &stop);
-  if (ready_fd >= 0)
-    {
-      if (write (ready_fd, DAEMON_READY, 1) != 1)
-        g_warning ("tell the hook we are ready: %s", g_strerror (errno));
-      (void) close (ready_fd);
-    }
   /* Only now: the first message loads the time zone and charset tables, which is not
    * worth delaying the container for. */
   g_message ("%s: network up", what);

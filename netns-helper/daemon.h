@@ -25,8 +25,10 @@ void daemon_report_failure (int ready_fd, const GError *error);
  * --exit-fd). Call before daemon_run(). */
 void daemon_set_exit_fd (int fd);
 
-/* Enter the sandbox (sandbox.h), then run the default main context (where the caller
- * attached its sources) until the process behind `pidfd` exits or a SIGTERM, SIGINT or SIGHUP
- * comes. `ready_fd` (or -1) gets DAEMON_READY, or the error, and is closed before the loop runs. `what`
- * names the container or process in log messages. */
+/* Tell `ready_fd` (or -1) DAEMON_READY and close it (or hand it the error if signal handling
+ * cannot be set up), then enter the sandbox (sandbox.h), then run the default main context
+ * (where the caller attached its sources, which nothing dispatches before) until the process
+ * behind `pidfd` exits or a SIGTERM, SIGINT or SIGHUP comes. A sandbox that fails is this
+ * function's error, after the ready fd heard DAEMON_READY. `what` names the container or
+ * process in log messages. */
 gboolean daemon_run (int pidfd, int ready_fd, const char *what, GError **error);

@@ -455,7 +455,13 @@ for k in ('bounding', 'effective', 'permitted'):
   set_args sleep 100
   run detached create c1
   assert_status 0
-  local pids pid
+  local pids pid i
+  # The hook returns before the helper is in its sandbox (it serves nothing until it is: see
+  # the next test); give it the moment it takes.
+  for i in $(seq 1 50); do
+    grep -qx 'Seccomp:	2' "/proc/$(helper_pid c1)/status" && break
+    sleep 0.1
+  done
   pids=$(pgrep -f -- "--run-dir $RUN_DIR")
   # The daemon and the companion that stays in the container's namespaces.
   [ "$(echo "$pids" | wc -l)" = 2 ]
@@ -478,6 +484,61 @@ for k in ('bounding', 'effective', 'permitted'):
   ! touch "$root/etc/resolv.conf" 2>/dev/null
   ! touch "$root/new" 2>/dev/null
   [ "$(readlink "/proc/$hpid/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]
+}
+
+@test "ready before the sandbox, and nothing served until the sandbox is in place" {
+  command -v strace >/dev/null || skip "needs strace"
+  local p
+  p=$(port)
+  add_network_namespace
+  set_args nc -ll -p 80 -e echo sandboxed
+  run detached create c1
+  assert_status 0
+  warren start c1
+  # Standalone, in the foreground under strace -ff (one file per process, so no call is split
+  # in two by another's): daemon_run() is the hook's daemon's too. A connection to the
+  # published port goes out the moment the helper says it is ready.
+  run python3 - "$WARREN_NETNS" "$(state_field c1 pid)" "$p" "$BATS_TEST_TMPDIR/trace" <<'PY'
+import os, re, socket, subprocess, sys
+netns, pid, port, trace = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+ready_r, ready_w = os.pipe()
+exit_r, exit_w = os.pipe()
+helper = subprocess.Popen(
+    ["strace", "-ff", "-qq", "-o", trace,
+     "-e", "trace=execve,write,seccomp,poll,ppoll,epoll_wait,accept,accept4",
+     netns, "--pid", pid, "-p", "127.0.0.1:%d:80" % port,
+     "--ready-fd", str(ready_w), "--exit-fd", str(exit_r)],
+    pass_fds=(ready_w, exit_r), stderr=subprocess.DEVNULL)
+os.close(ready_w)
+os.close(exit_r)
+print("ready", os.read(ready_r, 16))
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.settimeout(5)
+print("got", s.recv(100).decode().strip())
+s.close()
+os.close(exit_w)
+print("exit", helper.wait(timeout=15))
+# The helper's own file is the one that starts with its execve; the companion has another.
+d = os.path.dirname(trace)
+files = [os.path.join(d, f) for f in os.listdir(d) if f.startswith(os.path.basename(trace) + ".")]
+lines = next(open(f).read().splitlines() for f in files if open(f).readline().startswith("execve("))
+def first(pattern):
+    return next((i for i, l in enumerate(lines) if re.search(pattern, l)), None)
+ready = first(r'^write\(%d, "1", 1\) += 1' % ready_w)
+sandbox = first(r"^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=.* = 0")
+# The main loop's first poll: every frame, connection and request is served after one.
+served = first(r"^(poll|ppoll|epoll_wait|accept4?)\(")
+print("order", ready, sandbox, served)
+print("ready before the sandbox:", ready is not None and sandbox is not None and ready < sandbox)
+print("nothing served before the sandbox:", served is not None and sandbox < served)
+PY
+  echo "$output" >&2
+  assert_status 0
+  assert_output_contains "ready b'1'"
+  assert_output_contains "got sandboxed"
+  assert_output_contains "exit 0"
+  assert_output_contains "ready before the sandbox: True"
+  assert_output_contains "nothing served before the sandbox: True"
 }
 
 @test "the helper's sandbox kills execve, ptrace, mount, setns, unshare and module loading" {

@@ -621,8 +621,8 @@ run_command (int argc, char **argv, NetOptions *options, GError **error)
   return 0;
 }
 
-int
-main (int argc, char **argv)
+static int
+netns_main (int argc, char **argv)
 {
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- network for a container");
   g_autoptr (GError) error = NULL;
@@ -694,4 +694,17 @@ main (int argc, char **argv)
 fail:
   fprintf (stderr, "warren-netns: %s\n", error != NULL ? error->message : "failed");
   return 1;
+}
+
+int
+main (int argc, char **argv)
+{
+  int status = netns_main (argc, argv);
+
+  /* No exit(), as in runtime/main.c: the hook process shares its pages copy-on-write with the
+   * daemon and the companion it just forked, and the library destructors and the loader's
+   * teardown would write to them (a page fault each), on the container's start-up path, for
+   * nothing. Everything of ours was freed or handed on by now; only stdio may hold output. */
+  (void) fflush (NULL); /* exit() ignores a failed flush as well: same status as before */
+  _exit (status);
 }

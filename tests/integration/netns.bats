@@ -88,6 +88,16 @@ PY
   return 1
 }
 
+# Container c1, running, with a network namespace but no helper: for the standalone mode.
+# Its nc answers port 80 with $1.
+start_container_without_helper() {
+  add_network_namespace
+  set_args nc -ll -p 80 -e echo "$1"
+  run detached create c1
+  assert_status 0
+  warren start c1
+}
+
 # A loopback address of this test's own, for a server that needs a fixed port.
 test_loopback() { echo "127.0.$((RANDOM % 200 + 20)).$((BATS_TEST_NUMBER % 200 + 20))"; }
 
@@ -490,11 +500,7 @@ for k in ('bounding', 'effective', 'permitted'):
   command -v strace >/dev/null || skip "needs strace"
   local p
   p=$(port)
-  add_network_namespace
-  set_args nc -ll -p 80 -e echo sandboxed
-  run detached create c1
-  assert_status 0
-  warren start c1
+  start_container_without_helper sandboxed
   # Standalone, in the foreground under strace -ff (one file per process, so no call is split
   # in two by another's): daemon_run() is the hook's daemon's too. A connection to the
   # published port goes out the moment the helper says it is ready.
@@ -715,11 +721,7 @@ EOF_CASES
 @test "standalone: --pid gives a running container its network, in the foreground" {
   local p hpid
   p=$(port)
-  add_network_namespace
-  set_args nc -ll -p 80 -e echo standalone
-  run detached create c1
-  assert_status 0
-  warren start c1
+  start_container_without_helper standalone
   "$WARREN_NETNS" --pid "$(state_field c1 pid)" -p "127.0.0.1:$p:80" \
     >"$BATS_TEST_TMPDIR/standalone.log" 2>&1 &
   hpid=$!
@@ -736,11 +738,7 @@ EOF_CASES
 @test "standalone: --ready-fd says 1 once ports listen, --exit-fd stops it, --log takes its output" {
   local p
   p=$(port)
-  add_network_namespace
-  set_args nc -ll -p 80 -e echo standalone
-  run detached create c1
-  assert_status 0
-  warren start c1
+  start_container_without_helper standalone
   run python3 - "$WARREN_NETNS" "$(state_field c1 pid)" "$p" "$BATS_TEST_TMPDIR/helper.log" <<'PY'
 import os, socket, subprocess, sys, time
 netns, pid, port, log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]

@@ -70,37 +70,35 @@ write_in_child (WrJsonWriteFlags flags)
   (void) g_rmdir (dir);
 }
 
-static void
-test_not_durable (void)
+typedef struct
 {
-  if (g_test_subprocess ())
-    {
-      write_in_child (WR_JSON_WRITE_NONE);
-      return;
-    }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout ("written\n");
-}
+  WrJsonWriteFlags flags;
+  const char *stdout_pattern;
+} WriteCase;
 
 static void
-test_durable (void)
+test_write (gconstpointer data)
 {
+  const WriteCase *c = data;
+
   if (g_test_subprocess ())
     {
-      write_in_child (WR_JSON_WRITE_DURABLE);
+      write_in_child (c->flags);
       return;
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout ("refused: write net.json: *\n");
+  g_test_trap_assert_stdout (c->stdout_pattern);
 }
 
 int
 main (int argc, char **argv)
 {
+  static const WriteCase not_durable = { WR_JSON_WRITE_NONE, "written\n" };
+  static const WriteCase durable = { WR_JSON_WRITE_DURABLE, "refused: write net.json: *\n" };
+
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/json/write-atomic/not-durable-makes-no-fsync", test_not_durable);
-  g_test_add_func ("/json/write-atomic/durable-needs-fsync", test_durable);
+  g_test_add_data_func ("/json/write-atomic/not-durable-makes-no-fsync", &not_durable, test_write);
+  g_test_add_data_func ("/json/write-atomic/durable-needs-fsync", &durable, test_write);
   return g_test_run ();
 }

@@ -465,13 +465,10 @@ for k in ('bounding', 'effective', 'permitted'):
   set_args sleep 100
   run detached create c1
   assert_status 0
-  local pids pid i
+  local pids pid
   # The hook returns before the helper is in its sandbox (it serves nothing until it is: see
-  # the next test); give it the moment it takes.
-  for i in $(seq 1 50); do
-    grep -qx 'Seccomp:	2' "/proc/$(helper_pid c1)/status" && break
-    sleep 0.1
-  done
+  # the next test).
+  eventually grep -qx 'Seccomp:	2' "/proc/$(helper_pid c1)/status"
   pids=$(pgrep -f -- "--run-dir $RUN_DIR")
   # The daemon and the companion that stays in the container's namespaces.
   [ "$(echo "$pids" | wc -l)" = 2 ]
@@ -633,7 +630,8 @@ PY
   [ "$(readlink "/proc/$hpid/fd/1")" = "$RUN_DIR/c2/log" ]
   [ "$(readlink "/proc/$hpid/fd/2")" = "$RUN_DIR/c2/log" ]
   # A session of its own, away from the runtime's terminal and signals.
-  [ "$(ps -o sid= -p "$hpid")" != "$(ps -o sid= -p $$)" ]
+  other_session() { [ "$(ps -o sid= -p "$1")" != "$(ps -o sid= -p $$)" ]; }
+  eventually other_session "$hpid"
   # The companion is not dumpable: only root may look at its fds.
   is_root || return 0
   for pid in $(pgrep -f -- "--run-dir $RUN_DIR"); do
@@ -641,8 +639,53 @@ PY
     [ "$(readlink "/proc/$pid/fd/0")" = /dev/null ]
     [ "$(readlink "/proc/$pid/fd/1")" = /dev/null ]
     [ "$(readlink "/proc/$pid/fd/2")" = /dev/null ]
-    [ "$(ls "/proc/$pid/fd" | wc -l)" = 4 ] # and its socket to the helper
+    fd_count() { [ "$(ls "/proc/$1/fd" | wc -l)" = "$2" ]; }
+    eventually fd_count "$pid" 4 # and its socket to the helper
   done
+}
+
+@test "the hook returns while its daemon has not run yet, and holds none of the runtime's stdio" {
+  command -v strace >/dev/null || skip "needs strace"
+  local sb
+  # A process with a network namespace of its own stands for the container.
+  if is_root; then
+    unshare --net sleep 100 &
+  else
+    unshare --user --map-root-user --net sleep 100 &
+  fi
+  sb=$!
+  own_netns() { [ "$(readlink "/proc/$1/ns/net")" != "$(readlink /proc/self/ns/net)" ]; }
+  eventually own_netns "$sb"
+  # strace -D traces from a detached grandchild, so that the hook is the process we wait for,
+  # and holds the daemon's first system call, setsid(), for 3 s: the hook must not wait, and
+  # the stuck daemon must already have /dev/null and the log for stdio, never the runtime's
+  # pipes. (The tracer itself keeps the hook's stdout and stderr: they are not checked here,
+  # "warren run | cat returns" does that.)
+  run python3 - "$WARREN_NETNS" "$RUN_DIR" "$sb" "$BATS_TEST_TMPDIR/hook.err" <<'PY'
+import json, os, subprocess, sys, time
+netns, run_dir, pid, err = sys.argv[1:5]
+state = json.dumps({"ociVersion": "1.2.0", "id": "c1", "pid": int(pid), "bundle": "/"})
+start = time.monotonic()
+hook = subprocess.Popen(["strace", "-D", "-f", "-qq", "-o", "/dev/null", "-e", "trace=setsid",
+                         "-e", "inject=setsid:delay_enter=3000000", netns, "--run-dir", run_dir],
+                        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=open(err, "w"))
+hook.communicate(state.encode())
+print("hook exit", hook.returncode, "in", "time" if time.monotonic() - start < 2.5 else "too long")
+daemon = open(os.path.join(run_dir, "c1", "pid")).read().strip()
+print("daemon fds", [os.readlink("/proc/%s/fd/%d" % (daemon, i)) for i in range(3)])
+print("daemon stuck", time.monotonic() - start < 2.8)
+PY
+  echo "$output" >&2
+  local hpid
+  hpid=$(helper_pid c1)
+  kill "$sb"
+  # Out of its 3 s in setsid(), it sees the container gone; strace leaves with it.
+  wait_gone "$hpid" 60
+  assert_status 0
+  assert_output_contains "hook exit 0 in time"
+  assert_output_contains "daemon fds ['/dev/null', '$RUN_DIR/c1/log', '$RUN_DIR/c1/log']"
+  assert_output_contains "daemon stuck True"
+  assert_no_helper c1
 }
 
 @test "bad options and annotations are named in the error and nothing starts" {

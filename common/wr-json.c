@@ -352,6 +352,13 @@ wr_json_parse_file (const char *path, const char *file, GError **error)
 gboolean
 wr_json_write_atomic (int dirfd, const char *name, JsonNode *node, GError **error)
 {
+  return wr_json_write_atomic_full (dirfd, name, node, WR_JSON_WRITE_DURABLE, error);
+}
+
+gboolean
+wr_json_write_atomic_full (int dirfd, const char *name, JsonNode *node, WrJsonWriteFlags flags,
+                           GError **error)
+{
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autofree char *data = NULL;
   g_autofree char *tmp = g_strdup_printf (".%s.%d.tmp", name, (int) getpid ());
@@ -377,13 +384,14 @@ wr_json_write_atomic (int dirfd, const char *name, JsonNode *node, GError **erro
         }
       done += (gsize) w;
     }
-  if (fsync (fd) < 0 || renameat (dirfd, tmp, dirfd, name) < 0)
+  if (((flags & WR_JSON_WRITE_DURABLE) && fsync (fd) < 0) || renameat (dirfd, tmp, dirfd, name) < 0)
     {
       wr_throw_errno (error, "write %s", name);
       (void) unlinkat (dirfd, tmp, 0);
       return FALSE;
     }
-  (void) fsync (dirfd); /* the rename is visible either way; this only orders it on disk */
+  if (flags & WR_JSON_WRITE_DURABLE)
+    (void) fsync (dirfd); /* the rename is visible either way; this only orders it on disk */
   return TRUE;
 }
 

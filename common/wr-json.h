@@ -72,3 +72,17 @@ gboolean wr_json_write_atomic (int dirfd, const char *name, JsonNode *node, GErr
 char *wr_json_line (JsonNode *node);
 /* The line {"error":"MESSAGE"}\n. */
 char *wr_json_error_line (const char *message);
+
+typedef enum
+{
+  WR_JSON_WRITE_NONE = 0,
+  /* fsync the file before the rename and the directory after it: the new content survives a
+   * power loss. Without it a reader still sees the old file or the new one, never half of
+   * one, but a crash of the machine may lose the last write. */
+  WR_JSON_WRITE_DURABLE = 1 << 0,
+} WrJsonWriteFlags;
+
+/* wr_json_write_atomic() with a choice: a file that describes a running process (and means
+ * nothing after a reboot) need not wait for the disk. */
+gboolean wr_json_write_atomic_full (int dirfd, const char *name, JsonNode *node,
+                                    WrJsonWriteFlags flags, GError **error);

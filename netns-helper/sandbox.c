@@ -141,7 +141,6 @@ static const char *const helper[] = {
   "openat",
   "unlinkat",
   "rmdir",
-  "fsync",     /* net.json, written atomically on each API publish */
   "renameat",
   "renameat2",
   "dup",

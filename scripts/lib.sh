@@ -7,7 +7,7 @@ WARREN_TEST_USER=${WARREN_TEST_USER:-warren-test}
 # Debian packages the build and the tests need.
 WARREN_PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libjson-glib-dev
   libseccomp-dev libcap-dev libslirp-dev busybox-static uidmap bats runc crun python3 util-linux
-  bsdutils passwd scdoc tmux procps)
+  bsdutils passwd scdoc tmux procps strace)
 
 missing_packages() {
   local p missing=()

@@ -58,6 +58,19 @@ PY
 
 helper_pid() { cat "$RUN_DIR/$1/pid"; }
 
+# eventually COMMAND...: COMMAND succeeds within 5 s. The hook returns as soon as the network
+# is up; what the daemon does for itself after the fork (its session, its sandbox) comes a
+# moment later, before it serves anything.
+eventually() {
+  local i
+  for i in $(seq 1 50); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  echo "never true: $*" >&2
+  return 1
+}
+
 exited() {
   local state
   state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)

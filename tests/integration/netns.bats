@@ -88,6 +88,16 @@ PY
   return 1
 }
 
+# Container c1, running, with a network namespace but no helper: for the standalone mode.
+# Its nc answers port 80 with $1.
+start_container_without_helper() {
+  add_network_namespace
+  set_args nc -ll -p 80 -e echo "$1"
+  run detached create c1
+  assert_status 0
+  warren start c1
+}
+
 # A loopback address of this test's own, for a server that needs a fixed port.
 test_loopback() { echo "127.0.$((RANDOM % 200 + 20)).$((BATS_TEST_NUMBER % 200 + 20))"; }
 
@@ -605,6 +615,9 @@ for k in ('bounding', 'effective', 'permitted'):
   run detached create c1
   assert_status 0
   local pids pid
+  # The hook returns before the helper is in its sandbox (it serves nothing until it is: see
+  # the next test).
+  eventually grep -qx 'Seccomp:	2' "/proc/$(helper_pid c1)/status"
   pids=$(pgrep -f -- "--run-dir $RUN_DIR")
   # The daemon and the companion that stays in the container's namespaces.
   [ "$(echo "$pids" | wc -l)" = 2 ]
@@ -627,6 +640,57 @@ for k in ('bounding', 'effective', 'permitted'):
   ! touch "$root/etc/resolv.conf" 2>/dev/null
   ! touch "$root/new" 2>/dev/null
   [ "$(readlink "/proc/$hpid/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]
+}
+
+@test "SECURITY 66: ready before the sandbox, and nothing served until the sandbox is in place" {
+  command -v strace >/dev/null || skip "needs strace"
+  local p
+  p=$(port)
+  start_container_without_helper sandboxed
+  # Standalone, in the foreground under strace -ff (one file per process, so no call is split
+  # in two by another's): daemon_run() is the hook's daemon's too. A connection to the
+  # published port goes out the moment the helper says it is ready.
+  run python3 - "$WARREN_NETNS" "$(state_field c1 pid)" "$p" "$BATS_TEST_TMPDIR/trace" <<'PY'
+import os, re, socket, subprocess, sys
+netns, pid, port, trace = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+ready_r, ready_w = os.pipe()
+exit_r, exit_w = os.pipe()
+helper = subprocess.Popen(
+    ["strace", "-ff", "-qq", "-o", trace,
+     "-e", "trace=execve,write,seccomp,poll,ppoll,epoll_wait,accept,accept4",
+     netns, "--pid", pid, "-p", "127.0.0.1:%d:80" % port,
+     "--ready-fd", str(ready_w), "--exit-fd", str(exit_r)],
+    pass_fds=(ready_w, exit_r), stderr=subprocess.DEVNULL)
+os.close(ready_w)
+os.close(exit_r)
+print("ready", os.read(ready_r, 16))
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.settimeout(5)
+print("got", s.recv(100).decode().strip())
+s.close()
+os.close(exit_w)
+print("exit", helper.wait(timeout=15))
+# The helper's own file is the one that starts with its execve; the companion has another.
+d = os.path.dirname(trace)
+files = [os.path.join(d, f) for f in os.listdir(d) if f.startswith(os.path.basename(trace) + ".")]
+lines = next(open(f).read().splitlines() for f in files if open(f).readline().startswith("execve("))
+def first(pattern):
+    return next((i for i, l in enumerate(lines) if re.search(pattern, l)), None)
+ready = first(r'^write\(%d, "1", 1\) += 1' % ready_w)
+sandbox = first(r"^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=.* = 0")
+# The main loop's first poll: every frame, connection and request is served after one.
+served = first(r"^(poll|ppoll|epoll_wait|accept4?)\(")
+print("order", ready, sandbox, served)
+print("ready before the sandbox:", ready is not None and sandbox is not None and ready < sandbox)
+print("nothing served before the sandbox:", served is not None and sandbox < served)
+PY
+  echo "$output" >&2
+  assert_status 0
+  assert_output_contains "ready b'1'"
+  assert_output_contains "got sandboxed"
+  assert_output_contains "exit 0"
+  assert_output_contains "ready before the sandbox: True"
+  assert_output_contains "nothing served before the sandbox: True"
 }
 
 @test "SECURITY 66: the helper's sandbox kills execve, ptrace, mount, setns, unshare and module loading" {
@@ -715,7 +779,8 @@ for k in ('bounding', 'effective', 'permitted'):
   [ "$(readlink "/proc/$hpid/fd/1")" = "$RUN_DIR/c2/log" ]
   [ "$(readlink "/proc/$hpid/fd/2")" = "$RUN_DIR/c2/log" ]
   # A session of its own, away from the runtime's terminal and signals.
-  [ "$(ps -o sid= -p "$hpid")" != "$(ps -o sid= -p $$)" ]
+  other_session() { [ "$(ps -o sid= -p "$1")" != "$(ps -o sid= -p $$)" ]; }
+  eventually other_session "$hpid"
   # The companion is not dumpable: only root may look at its fds.
   is_root || return 0
   for pid in $(pgrep -f -- "--run-dir $RUN_DIR"); do
@@ -723,8 +788,53 @@ for k in ('bounding', 'effective', 'permitted'):
     [ "$(readlink "/proc/$pid/fd/0")" = /dev/null ]
     [ "$(readlink "/proc/$pid/fd/1")" = /dev/null ]
     [ "$(readlink "/proc/$pid/fd/2")" = /dev/null ]
-    [ "$(ls "/proc/$pid/fd" | wc -l)" = 4 ] # and its socket to the helper
+    fd_count() { [ "$(ls "/proc/$1/fd" | wc -l)" = "$2" ]; }
+    eventually fd_count "$pid" 4 # and its socket to the helper
   done
+}
+
+@test "the hook returns while its daemon has not run yet, and holds none of the runtime's stdio" {
+  command -v strace >/dev/null || skip "needs strace"
+  local sb
+  # A process with a network namespace of its own stands for the container.
+  if is_root; then
+    unshare --net sleep 100 &
+  else
+    unshare --user --map-root-user --net sleep 100 &
+  fi
+  sb=$!
+  own_netns() { [ "$(readlink "/proc/$1/ns/net")" != "$(readlink /proc/self/ns/net)" ]; }
+  eventually own_netns "$sb"
+  # strace -D traces from a detached grandchild, so that the hook is the process we wait for,
+  # and holds the daemon's first system call, setsid(), for 3 s: the hook must not wait, and
+  # the stuck daemon must already have /dev/null and the log for stdio, never the runtime's
+  # pipes. (The tracer itself keeps the hook's stdout and stderr: they are not checked here,
+  # "warren run | cat returns" does that.)
+  run python3 - "$WARREN_NETNS" "$RUN_DIR" "$sb" "$BATS_TEST_TMPDIR/hook.err" <<'PY'
+import json, os, subprocess, sys, time
+netns, run_dir, pid, err = sys.argv[1:5]
+state = json.dumps({"ociVersion": "1.2.0", "id": "c1", "pid": int(pid), "bundle": "/"})
+start = time.monotonic()
+hook = subprocess.Popen(["strace", "-D", "-f", "-qq", "-o", "/dev/null", "-e", "trace=setsid",
+                         "-e", "inject=setsid:delay_enter=3000000", netns, "--run-dir", run_dir],
+                        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=open(err, "w"))
+hook.communicate(state.encode())
+print("hook exit", hook.returncode, "in", "time" if time.monotonic() - start < 2.5 else "too long")
+daemon = open(os.path.join(run_dir, "c1", "pid")).read().strip()
+print("daemon fds", [os.readlink("/proc/%s/fd/%d" % (daemon, i)) for i in range(3)])
+print("daemon stuck", time.monotonic() - start < 2.8)
+PY
+  echo "$output" >&2
+  local hpid
+  hpid=$(helper_pid c1)
+  kill "$sb"
+  # Out of its 3 s in setsid(), it sees the container gone; strace leaves with it.
+  wait_gone "$hpid" 60
+  assert_status 0
+  assert_output_contains "hook exit 0 in time"
+  assert_output_contains "daemon fds ['/dev/null', '$RUN_DIR/c1/log', '$RUN_DIR/c1/log']"
+  assert_output_contains "daemon stuck True"
+  assert_no_helper c1
 }
 
 @test "bad options and annotations are named in the error and nothing starts" {
@@ -812,11 +922,7 @@ EOF_CASES
 @test "standalone: --pid gives a running container its network, in the foreground" {
   local p hpid
   p=$(port)
-  add_network_namespace
-  set_args nc -ll -p 80 -e echo standalone
-  run detached create c1
-  assert_status 0
-  warren start c1
+  start_container_without_helper standalone
   "$WARREN_NETNS" --pid "$(state_field c1 pid)" -p "127.0.0.1:$p:80" \
     >"$BATS_TEST_TMPDIR/standalone.log" 2>&1 &
   hpid=$!
@@ -833,11 +939,7 @@ EOF_CASES
 @test "standalone: --ready-fd says 1 once ports listen, --exit-fd stops it, --log takes its output" {
   local p
   p=$(port)
-  add_network_namespace
-  set_args nc -ll -p 80 -e echo standalone
-  run detached create c1
-  assert_status 0
-  warren start c1
+  start_container_without_helper standalone
   run python3 - "$WARREN_NETNS" "$(state_field c1 pid)" "$p" "$BATS_TEST_TMPDIR/helper.log" <<'PY'
 import os, socket, subprocess, sys, time
 netns, pid, port, log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]

@@ -262,8 +262,10 @@ exec_child (const ExecChild *x)
   g_autoptr (GError) error = NULL;
   g_autofree char *exe = NULL;
 
-  /* Copy the heap and stack we share with the joiner: one call, not a fault per page. */
+  /* Copy the heap and stack we share with the joiner, map the code we run: one call each,
+   * not a fault per page (see wr-prefault.h). */
   wr_prefault_unshare ();
+  wr_prefault_text ();
   if (exec_child_setup (x, &exe, &error))
     {
       exec_trampoline_execve (x->trampoline_fd, exe, x->process->args, x->process->env);
@@ -483,6 +485,7 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
     }
   if (!o->detach)
     container_block_forwarded (&old);
+  wr_prefault_text_prepare ();
   joiner = fork ();
   if (joiner == 0)
     {

@@ -363,8 +363,10 @@ init_main (const LaunchConfig *config, int sync_fd)
   ssize_t n;
 
   /* We share heap and stack with the parent copy-on-write: copy them in one call each
-   * rather than a page fault for each page that the setup below writes. */
+   * rather than a page fault for each page that the setup below writes. Likewise map the
+   * code we run, which the clone left unmapped (see wr-prefault.h). */
   wr_prefault_unshare ();
+  wr_prefault_text ();
   if (!init_setup (config, sync_fd, &exe, &error))
     {
       (void) sync_send (sync_fd, SYNC_ERROR, 0, error->message, NULL);

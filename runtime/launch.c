@@ -194,6 +194,7 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     return wr_throw_errno (error, "socketpair");
+  wr_prefault_text_prepare ();
   if (spec->namespaces[SPEC_NS_PID].enabled && spec->namespaces[SPEC_NS_PID].path != NULL)
     {
       own_pidns = enter_pid_namespace (spec->namespaces[SPEC_NS_PID].path, error);

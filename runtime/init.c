@@ -397,12 +397,17 @@ init_main (const LaunchConfig *config, int sync_fd)
    * passed fds: a `warren create` in a pipeline must not keep the caller's pipes open. */
   close_all_above_passed (config);
 
-  /* 12. Wait for `start`: it writes one byte into exec.fifo. */
-  do
-    n = read (config->fifo_fd, &byte, 1);
-  while (n < 0 && errno == EINTR);
-  if (n != 1)
-    _exit (1);
+  /* 12. Wait for `start`: it writes one byte into exec.fifo. `run` says so in its commit
+   * instead: waiting for its byte would cost one more round trip between the two processes
+   * (the parent first reads our EOF above), each a wake-up of the other side. */
+  if (msg.value != 1)
+    {
+      do
+        n = read (config->fifo_fd, &byte, 1);
+      while (n < 0 && errno == EINTR);
+      if (n != 1)
+        _exit (1);
+    }
   (void) close (config->fifo_fd);
 
   /* 13. startContainer hooks: in the container, as its process will run, right before it.

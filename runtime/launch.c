@@ -336,12 +336,12 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
 }
 
 gboolean
-launch_commit (LaunchedInit *init, GError **error)
+launch_commit (LaunchedInit *init, gboolean start, GError **error)
 {
   char buf[64];
   ssize_t n;
 
-  if (!sync_send (init->sync_fd, SYNC_COMMIT, 0, NULL, error))
+  if (!sync_send (init->sync_fd, SYNC_COMMIT, start ? 1 : 0, NULL, error))
     return FALSE;
   /* The init clears its parent-death signal and then closes its end: only after that EOF may
    * we exit without taking it along. */

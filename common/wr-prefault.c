@@ -1,11 +1,15 @@
 #include "wr-prefault.h"
 
+#include <link.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
 #endif
@@ -58,4 +62,57 @@ wr_prefault_unshare (void)
   /* The stack around us: the frames of our callers above, and those of what runs next
    * below. Past the top of the stack the call stops with ENOMEM, after the pages below. */
   (void) madvise ((void *) (sp - 8 * page), 12 * page, MADV_POPULATE_WRITE);
+}
+
+/* The executable segments that wr_prefault_text() maps: warren's own, libc's and GLib's,
+ * found by the address of a function in each. */
+static struct
+{
+  uintptr_t start, end;
+} text_ranges[3];
+
+static int
+find_text_segments (struct dl_phdr_info *info, size_t size, void *data)
+{
+  const uintptr_t *want = data;
+  uintptr_t page = page_size ();
+
+  (void) size;
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    {
+      const ElfW (Phdr) *ph = &info->dlpi_phdr[i];
+      uintptr_t start, end;
+
+      if (ph->p_type != PT_LOAD || (ph->p_flags & PF_X) == 0)
+        continue;
+      start = (info->dlpi_addr + ph->p_vaddr) & ~(page - 1);
+      end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz + page - 1) & ~(page - 1);
+      for (gsize k = 0; k < G_N_ELEMENTS (text_ranges); k++)
+        if (want[k] >= start && want[k] < end)
+          {
+            text_ranges[k].start = start;
+            text_ranges[k].end = end;
+          }
+    }
+  return 0;
+}
+
+void
+wr_prefault_text_prepare (void)
+{
+  const uintptr_t want[G_N_ELEMENTS (text_ranges)]
+      = { (uintptr_t) &wr_prefault_text_prepare, (uintptr_t) &malloc, (uintptr_t) &g_malloc };
+
+  if (text_ranges[0].end == 0)
+    (void) dl_iterate_phdr (find_text_segments, (void *) want);
+}
+
+void
+wr_prefault_text (void)
+{
+  /* failure changes nothing: the pages fault in one by one as without this call */
+  for (gsize k = 0; k < G_N_ELEMENTS (text_ranges); k++)
+    if (text_ranges[k].end > text_ranges[k].start)
+      (void) madvise ((void *) text_ranges[k].start, text_ranges[k].end - text_ranges[k].start,
+                      MADV_POPULATE_READ);
 }

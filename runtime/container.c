@@ -363,8 +363,10 @@ set_listen_env (SpecProcess *process, int n)
   process->env = (char **) g_ptr_array_free (env, FALSE);
 }
 
+/* With `start` (for `run`), the init does not wait on exec.fifo: the commit starts it. */
 static Creation *
-creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GError **error)
+creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, gboolean start,
+                 GError **error)
 {
   g_autoptr (Creation) c = g_new0 (Creation, 1);
   g_autofree char *config_path = NULL;
@@ -548,7 +550,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
         return NULL;
       c->pid_file_written = g_strdup (o->pid_file);
     }
-  if (!launch_commit (&c->init, error))
+  if (!launch_commit (&c->init, start, error))
     return g_prefix_error (error, "create %s: ", o->id), NULL;
   /* From here on the container exists: nothing is undone when `c` is freed. */
   c->committed = TRUE;
@@ -562,7 +564,7 @@ creation_launch (const ContainerGlobals *g, const ContainerCreateOptions *o, GEr
 gboolean
 container_create (const ContainerGlobals *g, const ContainerCreateOptions *o, GError **error)
 {
-  g_autoptr (Creation) c = creation_launch (g, o, error);
+  g_autoptr (Creation) c = creation_launch (g, o, FALSE, error);
 
   return c != NULL;
 }
@@ -572,7 +574,7 @@ release_init (int fifo_fd, StateDir *dir, GError **error)
 {
   char byte = 0;
 
-  if (!wr_write_all (fifo_fd, &byte, 1, error))
+  if (fifo_fd >= 0 && !wr_write_all (fifo_fd, &byte, 1, error))
     return g_prefix_error (error, "start: "), FALSE;
   if (unlinkat (state_dir_fd (dir), FIFO_NAME, 0) < 0 && errno != ENOENT)
     return wr_throw_errno (error, "remove %s", FIFO_NAME);
@@ -743,10 +745,11 @@ container_run (const ContainerGlobals *g, const ContainerCreateOptions *o, GErro
   if (!o->detach)
     container_block_forwarded (&old);
 
-  c = creation_launch (g, o, error);
+  /* Started with the commit: only exec.fifo is left to remove. */
+  c = creation_launch (g, o, TRUE, error);
   if (c == NULL)
     return -1;
-  if (!release_init (c->config.fifo_fd, c->dir, error))
+  if (!release_init (-1, c->dir, error))
     return -1;
   g_clear_fd (&c->config.fifo_fd, NULL);
   run_lifecycle_hooks (&c->spec->hooks, SPEC_HOOK_POSTSTART, c->state, "running");

@@ -262,8 +262,10 @@ exec_child (const ExecChild *x)
   g_autoptr (GError) error = NULL;
   g_autofree char *exe = NULL;
 
-  /* Copy the heap and stack we share with the joiner: one call, not a fault per page. */
+  /* Copy the heap and stack we share with the joiner, map the code we run: one call each,
+   * not a fault per page (see wr-prefault.h). */
   wr_prefault_unshare ();
+  wr_prefault_text ();
   if (exec_child_setup (x, &exe, &error))
     {
       exec_trampoline_execve (x->trampoline_fd, exe, x->process->args, x->process->env);
@@ -319,6 +321,55 @@ fail:
   _exit (1);
 }
 
+typedef struct
+{
+  const ExecChild *x;
+  int init_pidfd;
+  int ns_flags;
+  int parent_sync_fd; /* our end of the sync socket, closed in the joiner */
+} JoinerArgs;
+
+static int
+joiner_entry (void *data)
+{
+  const JoinerArgs *a = data;
+
+  (void) close (a->parent_sync_fd);
+  exec_joiner (a->x, a->init_pidfd, a->ns_flags);
+}
+
+/* Starts exec_joiner(). When the kernel allows, the joiner shares our memory and we sleep
+ * until it exits (CLONE_VM | CLONE_VFORK, as posix_spawn does): no copy of our page tables
+ * for a process that lives for a handful of system calls, none of the page faults it would take
+ * on them, no address space to tear down at its exit. It runs on a stack of its own; what
+ * it writes elsewhere (PR_SET_DUMPABLE, which belongs to the address space; a GError on
+ * failure, left in our heap) is ours, and *out_shared says so. The kernel refuses such a
+ * process a user namespace (EINVAL) and a time namespace (EUSERS): to join either, the
+ * joiner is a fork. Returns its pid, or -1 with errno. */
+static pid_t
+spawn_joiner (const JoinerArgs *args, gboolean *out_shared)
+{
+  enum
+  {
+    JOINER_STACK_SIZE = 32 * 1024
+  };
+  pid_t pid;
+
+  *out_shared = (args->ns_flags & (CLONE_NEWUSER | CLONE_NEWTIME)) == 0;
+  if (*out_shared)
+    {
+      g_autofree char *stack = g_malloc (JOINER_STACK_SIZE);
+
+      /* The stack grows down on every architecture warren builds for. */
+      return clone (joiner_entry, stack + JOINER_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD,
+                    (void *) args);
+    }
+  pid = fork ();
+  if (pid == 0)
+    (void) joiner_entry ((void *) args);
+  return pid;
+}
+
 static gboolean
 setgroups_allowed_in (pid_t pid)
 {
@@ -351,6 +402,8 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
   ContainerStatus status;
   int pair[2], wstatus = 0, ns_flags;
   pid_t joiner, pid = -1;
+  gboolean joiner_shared = FALSE;
+  int dumpable;
   sigset_t old;
 
   if (!id_validate (o->id, error))
@@ -483,15 +536,21 @@ container_exec (const ContainerGlobals *g, const ContainerExecOptions *o, GError
     }
   if (!o->detach)
     container_block_forwarded (&old);
-  joiner = fork ();
-  if (joiner == 0)
-    {
-      (void) close (pair[0]);
-      exec_joiner (&x, init_pidfd, ns_flags);
-    }
+  wr_prefault_text_prepare ();
+  dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
+  {
+    const JoinerArgs args = { &x, init_pidfd, ns_flags, pair[0] };
+    joiner = spawn_joiner (&args, &joiner_shared);
+  }
+  if (joiner < 0)
+    wr_throw_errno (error, "start the namespace joiner");
   (void) close (pair[1]);
   if (joiner < 0)
-    return wr_throw_errno (error, "fork"), -1;
+    return -1;
+  /* The joiner made our address space non-dumpable, if it shared it; the process it
+   * cloned has its own copy of that flag. */
+  if (joiner_shared && dumpable > 0 && prctl (PR_SET_DUMPABLE, dumpable, 0, 0, 0) < 0)
+    log_debug ("exec: restore PR_SET_DUMPABLE: %s", g_strerror (errno));
   wr_prefault_unshare (); /* as in exec_child() */
   while (waitpid (joiner, &wstatus, 0) < 0)
     if (errno != EINTR)

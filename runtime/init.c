@@ -363,8 +363,10 @@ init_main (const LaunchConfig *config, int sync_fd)
   ssize_t n;
 
   /* We share heap and stack with the parent copy-on-write: copy them in one call each
-   * rather than a page fault for each page that the setup below writes. */
+   * rather than a page fault for each page that the setup below writes. Likewise map the
+   * code we run, which the clone left unmapped (see wr-prefault.h). */
   wr_prefault_unshare ();
+  wr_prefault_text ();
   if (!init_setup (config, sync_fd, &exe, &error))
     {
       (void) sync_send (sync_fd, SYNC_ERROR, 0, error->message, NULL);
@@ -395,12 +397,17 @@ init_main (const LaunchConfig *config, int sync_fd)
    * passed fds: a `warren create` in a pipeline must not keep the caller's pipes open. */
   close_all_above_passed (config);
 
-  /* 12. Wait for `start`: it writes one byte into exec.fifo. */
-  do
-    n = read (config->fifo_fd, &byte, 1);
-  while (n < 0 && errno == EINTR);
-  if (n != 1)
-    _exit (1);
+  /* 12. Wait for `start`: it writes one byte into exec.fifo. `run` says so in its commit
+   * instead: waiting for its byte would cost one more round trip between the two processes
+   * (the parent first reads our EOF above), each a wake-up of the other side. */
+  if (msg.value != 1)
+    {
+      do
+        n = read (config->fifo_fd, &byte, 1);
+      while (n < 0 && errno == EINTR);
+      if (n != 1)
+        _exit (1);
+    }
   (void) close (config->fifo_fd);
 
   /* 13. startContainer hooks: in the container, as its process will run, right before it.

@@ -194,6 +194,7 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     return wr_throw_errno (error, "socketpair");
+  wr_prefault_text_prepare ();
   if (spec->namespaces[SPEC_NS_PID].enabled && spec->namespaces[SPEC_NS_PID].path != NULL)
     {
       own_pidns = enter_pid_namespace (spec->namespaces[SPEC_NS_PID].path, error);
@@ -335,12 +336,12 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
 }
 
 gboolean
-launch_commit (LaunchedInit *init, GError **error)
+launch_commit (LaunchedInit *init, gboolean start, GError **error)
 {
   char buf[64];
   ssize_t n;
 
-  if (!sync_send (init->sync_fd, SYNC_COMMIT, 0, NULL, error))
+  if (!sync_send (init->sync_fd, SYNC_COMMIT, start ? 1 : 0, NULL, error))
     return FALSE;
   /* The init clears its parent-death signal and then closes its end: only after that EOF may
    * we exit without taking it along. */

@@ -54,8 +54,9 @@ typedef struct
 /* Clone the init, write its maps, and wait until it is ready to exec (blocked on exec.fifo).
  * On failure the init is killed and reaped. */
 gboolean launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error);
-/* Tell the init that its state is recorded: it stops dying with its parent. */
-gboolean launch_commit (LaunchedInit *init, GError **error);
+/* Tell the init that its state is recorded: it stops dying with its parent. With `start`,
+ * it also goes on to its process at once instead of waiting for `start` on exec.fifo. */
+gboolean launch_commit (LaunchedInit *init, gboolean start, GError **error);
 /* Kill and reap an init whose create failed; closes every fd in `init`. */
 void launch_abort (LaunchedInit *init);
 void launch_clear (LaunchedInit *init);

@@ -10,7 +10,8 @@ typedef enum
   SYNC_MAPPED = 1, /* parent → init: uid/gid maps are written */
   SYNC_PTY,        /* init → parent: the pty master rides along as SCM_RIGHTS */
   SYNC_READY,      /* init → parent: set up, waiting on exec.fifo */
-  SYNC_COMMIT,     /* parent → init: state is written, the init may outlive the parent */
+  SYNC_COMMIT,     /* parent → init: state is written, the init may outlive the parent;
+                   * value 1: and start now, without waiting on exec.fifo (`run`) */
   SYNC_ERROR,      /* init → parent: setup failed, message follows */
   SYNC_PIDFD,      /* joiner → parent: the init's pidfd (user namespace given by path) */
   SYNC_HOOKS,      /* init → parent: namespaces and mounts exist, run the runtime's hooks */

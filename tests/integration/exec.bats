@@ -37,6 +37,17 @@ start_box() {
   done
 }
 
+@test "exec joins the init's time namespace" {
+  # A joiner that shares warren's memory may not join a time namespace (EUSERS): this is
+  # the case where exec must fork it instead.
+  update_config 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "time"] + [{"type": "time"}]'
+  start_box
+  [ "$(readlink /proc/$INIT_PID/ns/time)" != "$(readlink /proc/self/ns/time)" ]
+  run warren exec c1 readlink /proc/self/ns/time
+  assert_status 0
+  [ "$output" = "$(readlink /proc/$INIT_PID/ns/time)" ]
+}
+
 @test "exec -d with --pid-file leaves the process running" {
   start_box
   run detached exec -d --pid-file "$BATS_TEST_TMPDIR/pid" c1 sleep 999

@@ -350,12 +350,6 @@ wr_json_parse_file (const char *path, const char *file, GError **error)
 }
 
 gboolean
-wr_json_write_atomic (int dirfd, const char *name, JsonNode *node, GError **error)
-{
-  return wr_json_write_atomic_full (dirfd, name, node, WR_JSON_WRITE_DURABLE, error);
-}
-
-gboolean
 wr_json_write_atomic_full (int dirfd, const char *name, JsonNode *node, WrJsonWriteFlags flags,
                            GError **error)
 {

@@ -63,10 +63,6 @@ JsonNode *wr_json_parse_file (const char *path, const char *file, GError **error
 JsonNode *wr_json_parse_data (const char *data, gssize length, const char *file,
                               GError **error);
 
-/* Serialise a node (pretty or compact) and write it atomically: tmp file, fsync, rename,
- * fsync of the directory. */
-gboolean wr_json_write_atomic (int dirfd, const char *name, JsonNode *node, GError **error);
-
 /* One compact JSON line ending in "\n", as the JSON-lines protocols of warren-tty and
  * warren-netns send them. */
 char *wr_json_line (JsonNode *node);
@@ -82,7 +78,9 @@ typedef enum
   WR_JSON_WRITE_DURABLE = 1 << 0,
 } WrJsonWriteFlags;
 
-/* wr_json_write_atomic() with a choice: a file that describes a running process (and means
- * nothing after a reboot) need not wait for the disk. */
+/* Serialise a node and replace `name` in `dirfd` atomically: a tmp file, then a rename, so a
+ * reader sees the old content or the new, never half of it. With WR_JSON_WRITE_DURABLE also
+ * flushed to the disk; a file that describes running processes (state.json, net.json) means
+ * nothing after a crash of the machine and need not wait for it. */
 gboolean wr_json_write_atomic_full (int dirfd, const char *name, JsonNode *node,
                                     WrJsonWriteFlags flags, GError **error);

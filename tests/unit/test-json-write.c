@@ -1,7 +1,8 @@
 /* wr_json_write_atomic_full: the file is replaced whole either way; only
  * WR_JSON_WRITE_DURABLE waits for the disk. A seccomp filter that fails every fsync shows which
  * calls make one: warren-netns writes net.json on the container's start-up path and from its
- * main loop, where a flush would hold up the container or every packet. */
+ * main loop, where a flush would hold up the container or every packet, and warren writes
+ * state.json at every create, start and delete. */
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
@@ -11,6 +12,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "state.h"
 #include "wr-glib-compat.h"
 #include "wr-json.h"
 
@@ -91,6 +93,49 @@ test_write (gconstpointer data)
   g_test_trap_assert_stdout (c->stdout_pattern);
 }
 
+/* state.json: written without an fsync (state_write()). */
+static void
+test_state_write (void)
+{
+  g_autofree char *root = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofd int root_fd = -1;
+  StateDir *dir;
+  ContainerState state = { 0 };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      g_test_trap_assert_stdout ("written\n");
+      return;
+    }
+  root = g_dir_make_tmp ("warren-state-XXXXXX", NULL);
+  root_fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  g_assert_cmpint (root_fd, >=, 0);
+  dir = state_dir_create (root_fd, "c1", &error);
+  g_assert_no_error (error);
+  state.id = (char *) "c1";
+  state.oci_version = (char *) "1.2.0";
+  state.pid = 1;
+  state.bundle = (char *) "/b";
+  state.rootfs = (char *) "/b/rootfs";
+  state.created = (char *) "2026-12-02T00:00:00Z";
+  fail_fsync ();
+  g_assert_true (state_write (dir, &state, &error));
+  g_assert_no_error (error);
+  path = g_build_filename (root, "c1", "state.json", NULL);
+  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+  g_assert_nonnull (strstr (data, "\"id\":\"c1\""));
+  g_assert_true (state_dir_remove (dir, &error));
+  g_assert_no_error (error);
+  state_dir_free (dir);
+  (void) g_rmdir (root);
+  g_print ("written\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -100,5 +145,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_data_func ("/json/write-atomic/not-durable-makes-no-fsync", &not_durable, test_write);
   g_test_add_data_func ("/json/write-atomic/durable-needs-fsync", &durable, test_write);
+  g_test_add_func ("/json/write-atomic/state-json-makes-no-fsync", test_state_write);
   return g_test_run ();
 }

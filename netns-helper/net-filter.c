@@ -115,6 +115,29 @@ is_loopback_alias (const NetFilter *f, guint32 addr)
          && addr != (f->network | ~f->mask);
 }
 
+/* Destinations that libslirp hands to the host's own stack as they are, where they mean this
+ * host: 0.0.0.0/8 and 127.0.0.0/8 (its loopback) and the limited broadcast 255.255.255.255,
+ * which libslirp 4.7 also sends to the host's loopback. The container's kernel never routes
+ * them out of tap0, but a container with CAP_NET_RAW can write such frames itself (SECURITY
+ * 63; udp-send --raw in netns.bats). No reply to anything the host sent has them as its
+ * destination: libslirp rewrites the host's loopback to the gateway's address. */
+static gboolean
+is_host_local (guint32 addr)
+{
+  return (addr >> 24) == 0 || (addr >> 24) == 127 || addr == 0xffffffffu;
+}
+
+/* The same for IPv6: ::/96 (::1, ::, the old IPv4-compatible form) and ::ffff:0:0/96, which
+ * a host socket takes for IPv4, its loopback included. */
+static gboolean
+is_host_local6 (const guint8 *addr)
+{
+  static const guint8 zero[12] = { 0 };
+  static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+  return memcmp (addr, zero, 12) == 0 || memcmp (addr, mapped, 12) == 0;
+}
+
 /* To the DNS forwarder, TCP and UDP to port 53 alone (SECURITY 63): the resolver behind it may
  * be on the host's loopback (127.0.0.53, a --dns-forward address), and older libslirp sent
  * any port of the forwarder's address on to the resolver's. 4.7 refuses those already; this
@@ -209,7 +232,7 @@ allows_ipv6 (NetFilter *f, const guint8 *frame, gsize len)
 
   if (!f->ipv6)
     return TRUE; /* libslirp has IPv6 off and drops it */
-  if (ip == NULL)
+  if (ip == NULL || is_host_local6 (ip + 24))
     return FALSE;
   l4 = ip + IPV6_HEADER;
   available = len - ETH_HEADER - IPV6_HEADER;
@@ -290,6 +313,8 @@ net_filter_allows (NetFilter *f, const guint8 *frame, gsize len)
     return TRUE; /* ARP */
   if (ip == NULL)
     return FALSE; /* shorter than an Ethernet header */
+  if (is_host_local (get32 (ip + 16)))
+    return FALSE;
   if (get32 (ip + 16) != f->dns && !is_loopback_alias (f, get32 (ip + 16)))
     return TRUE;
   l4 = ip + ihl;

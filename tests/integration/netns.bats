@@ -154,6 +154,43 @@ assert_no_helper() {
   [ ! -e "$BATS_TEST_TMPDIR/server.got" ]
 }
 
+@test "SECURITY 63: UDP to the gateway, other addresses, broadcast, and raw frames to 0.0.0.0 or 127.0.0.1 stay off the host's loopback" {
+  local p
+  p=$(port)
+  # A UDP server on the host's 127.0.0.1 that answers and records every datagram.
+  python3 - "$p" "$BATS_TEST_TMPDIR" >/dev/null 2>&1 <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[2] + "/udp.ready", "w").close()
+s.settimeout(30)
+while True:
+    data, peer = s.recvfrom(100)
+    open(sys.argv[2] + "/udp.got", "ab").write(data + b"\n")
+    s.sendto(b"from-host", peer)
+PY
+  local i
+  for i in $(seq 1 50); do [ -e "$BATS_TEST_TMPDIR/udp.ready" ] && break; sleep 0.1; done
+  with_netns
+  update_config "
+for k in ('bounding', 'effective', 'permitted'):
+    c['process']['capabilities'][k].append('CAP_NET_RAW')"
+  # Through the container's own stack, then as frames it builds itself, for destinations its
+  # kernel would keep (0.0.0.0 and 127.0.0.1 are its own).
+  set_args sh -c "for a in 10.0.2.2 10.0.2.77 10.0.2.255 255.255.255.255; do echo \$a: \$(udp-send \$a $p); done
+    for a in 0.0.0.0 127.0.0.1 255.255.255.255 10.0.2.255 10.0.2.0; do echo raw \$a: \$(udp-send --raw tap0 \$a $p); done
+    sleep 1"
+  run warren run c1
+  assert_status 0
+  echo "$output" >&2
+  [ "$(echo "$output" | grep -c 'no reply')" = 4 ]
+  [ "$(echo "$output" | grep -c ': sent$')" = 5 ]
+  if [ -e "$BATS_TEST_TMPDIR/udp.got" ]; then
+    echo "the host's loopback got datagrams sent to: $(cat "$BATS_TEST_TMPDIR/udp.got")" >&2
+    return 1
+  fi
+}
+
 @test "--allow-host-loopback reaches a server on the host's 127.0.0.1 through 10.0.2.2" {
   local p
   p=$(port)

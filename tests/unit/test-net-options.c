@@ -441,6 +441,19 @@ test_filter (void)
   /* ICMP to the gateway: dropped. */
   n = frame (buf, "10.0.2.100", "10.0.2.2", 1, 0, 0, 0);
   g_assert_false (net_filter_allows (f, buf, n));
+  /* Addresses that mean the host itself, which only a frame built by hand carries: dropped,
+   * whatever the protocol and even as a reply. */
+  {
+    static const char *const host_local[] = { "127.0.0.1", "127.1.2.3", "0.0.0.0", "0.1.2.3",
+                                              "255.255.255.255" };
+    for (gsize i = 0; i < G_N_ELEMENTS (host_local); i++)
+      {
+        n = frame (buf, "10.0.2.100", host_local[i], 17, 40000, 53, 0);
+        g_assert_false (net_filter_allows (f, buf, n));
+        n = frame (buf, "10.0.2.100", host_local[i], 6, 80, 40000, 0x12);
+        g_assert_false (net_filter_allows (f, buf, n));
+      }
+  }
 
   /* UDP from the published port: only back to a peer that sent to it. */
   n = frame (buf, "10.0.2.100", "10.0.2.2", 17, 53, 41000, 0);
@@ -511,6 +524,21 @@ test_filter_ipv6 (void)
   /* Behind an extension header (44: a fragment) the ports are hidden: dropped. */
   n = frame6 (buf, "fd00::100", "fd00::2", 44, 40000, 22, 0);
   g_assert_false (net_filter_allows (f, buf, n));
+  /* ::1, ::, IPv4-mapped and IPv4-compatible addresses mean the host itself: dropped, ICMPv6
+   * and replies included. */
+  {
+    static const char *const host_local[] = { "::1", "::", "::ffff:127.0.0.1", "::ffff:192.0.2.1",
+                                              "::127.0.0.1" };
+    for (gsize i = 0; i < G_N_ELEMENTS (host_local); i++)
+      {
+        n = frame6 (buf, "fd00::100", host_local[i], 17, 40000, 53, 0);
+        g_assert_false (net_filter_allows (f, buf, n));
+        n = frame6 (buf, "fd00::100", host_local[i], 6, 80, 40000, 0x12);
+        g_assert_false (net_filter_allows (f, buf, n));
+        n = frame6 (buf, "fd00::100", host_local[i], 58, 0, 0, 0);
+        g_assert_false (net_filter_allows (f, buf, n));
+      }
+  }
   /* A segment of a connection the host opened: through. */
   n = frame6 (buf, "fd00::100", "fd00::2", 6, 80, 40000, 0x12);
   g_assert_true (net_filter_allows (f, buf, n));

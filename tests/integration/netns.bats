@@ -191,6 +191,45 @@ for k in ('bounding', 'effective', 'permitted'):
   fi
 }
 
+@test "SECURITY 63: raw IPv6 frames to ::1, :: or an IPv4-mapped loopback stay off the host's loopback" {
+  local p i
+  p=$(port)
+  # A UDP server on the host's ::1 and 127.0.0.1 (one dual-stack socket would not take
+  # ::1 and 127.0.0.1 at once) that records every datagram.
+  python3 - "$p" "$BATS_TEST_TMPDIR" >/dev/null 2>&1 <<'PY' &
+import select, socket, sys
+port, d = int(sys.argv[1]), sys.argv[2]
+socks = []
+for fam, addr in ((socket.AF_INET6, "::1"), (socket.AF_INET, "127.0.0.1")):
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind((addr, port))
+    socks.append(s)
+open(d + "/udp.ready", "w").close()
+while True:
+    ready, _, _ = select.select(socks, [], [], 30)
+    if not ready:
+        break
+    for s in ready:
+        data, peer = s.recvfrom(100)
+        open(d + "/udp.got", "ab").write(data + b"\n")
+PY
+  for i in $(seq 1 50); do [ -e "$BATS_TEST_TMPDIR/udp.ready" ] && break; sleep 0.1; done
+  with_netns --ipv6
+  update_config "
+for k in ('bounding', 'effective', 'permitted'):
+    c['process']['capabilities'][k].append('CAP_NET_RAW')"
+  set_args sh -c "for a in ::1 :: ::ffff:127.0.0.1 ::127.0.0.1; do echo raw6 \$a: \$(udp-send --raw6 tap0 \$a $p); done
+    sleep 1"
+  run warren run c1
+  assert_status 0
+  echo "$output" >&2
+  [ "$(echo "$output" | grep -c ': sent$')" = 4 ]
+  if [ -e "$BATS_TEST_TMPDIR/udp.got" ]; then
+    echo "the host's loopback got datagrams sent to: $(cat "$BATS_TEST_TMPDIR/udp.got")" >&2
+    return 1
+  fi
+}
+
 @test "--allow-host-loopback reaches a server on the host's 127.0.0.1 through 10.0.2.2" {
   local p
   p=$(port)

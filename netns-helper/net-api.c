@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 
 #include "net-api-message.h"
+#include "wr-autocleanups.h"
 #include "wr-error.h"
 #include "wr-glib-compat.h"
 
@@ -40,19 +41,10 @@ typedef struct
 } NetApiClient;
 
 static void
-destroy_source (GSource **source)
-{
-  if (*source == NULL)
-    return;
-  g_source_destroy (*source);
-  g_clear_pointer (source, g_source_unref);
-}
-
-static void
 client_free (NetApiClient *c)
 {
-  destroy_source (&c->io);
-  destroy_source (&c->timeout);
+  wr_source_clear (&c->io);
+  wr_source_clear (&c->timeout);
   g_clear_fd (&c->fd, NULL);
   g_free (c->reply);
   g_free (c);
@@ -96,7 +88,7 @@ client_reply (NetApiClient *c, char *reply, gsize len)
       client_close (c);
       return;
     }
-  destroy_source (&c->io);
+  wr_source_clear (&c->io);
   c->io = g_unix_fd_source_new (c->fd, G_IO_OUT);
   g_source_set_callback (c->io, G_SOURCE_FUNC (on_client), c, NULL);
   g_source_attach (c->io, c->api->context);
@@ -226,7 +218,7 @@ on_timeout (gpointer user_data)
   NetApi *api = c->api;
   g_autofree char *message = NULL;
 
-  destroy_source (&c->timeout);
+  wr_source_clear (&c->timeout);
   if (c->reply != NULL)
     {
       client_close (c); /* it does not read its reply */
@@ -349,7 +341,7 @@ net_api_free (NetApi *api)
 {
   if (api == NULL)
     return;
-  destroy_source (&api->source);
+  wr_source_clear (&api->source);
   g_hash_table_unref (api->clients);
   g_clear_fd (&api->fd, NULL);
   if (api->name != NULL)

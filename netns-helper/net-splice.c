@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 
 #include "companion.h"
+#include "wr-autocleanups.h"
 #include "wr-error.h"
 #include "wr-glib-compat.h"
 
@@ -146,7 +147,6 @@ net_splice_listen (NetSplice *s, const NetPublish *p, GError **error)
   return TRUE;
 }
 
-static void destroy_source (GSource **source);
 
 void
 net_splice_unlisten (NetSplice *s, const NetPublish *p)
@@ -159,7 +159,7 @@ net_splice_unlisten (NetSplice *s, const NetPublish *p)
           || (l6 ? memcmp (&l->host_addr6, &p->host_addr6, sizeof l->host_addr6) != 0
                  : l->host_addr.s_addr != p->host_addr.s_addr))
         continue;
-      destroy_source (&l->source);
+      wr_source_clear (&l->source);
       (void) close (l->fd);
       g_free (l);
       g_ptr_array_remove_index (s->listeners, i);
@@ -436,15 +436,6 @@ net_splice_attach (NetSplice *s, GMainContext *context)
     }
 }
 
-static void
-destroy_source (GSource **source)
-{
-  if (*source == NULL)
-    return;
-  g_source_destroy (*source);
-  g_clear_pointer (source, g_source_unref);
-}
-
 void
 net_splice_free (NetSplice *s)
 {
@@ -456,13 +447,13 @@ net_splice_free (NetSplice *s)
   for (guint i = 0; i < s->listeners->len; i++)
     {
       NetSpliceListener *l = g_ptr_array_index (s->listeners, i);
-      destroy_source (&l->source);
+      wr_source_clear (&l->source);
       (void) close (l->fd);
       g_free (l);
     }
   g_ptr_array_unref (s->listeners);
-  destroy_source (&s->epoll_source);
-  destroy_source (&s->companion_source);
+  wr_source_clear (&s->epoll_source);
+  wr_source_clear (&s->companion_source);
   g_hash_table_iter_init (&iter, s->pending);
   while (g_hash_table_iter_next (&iter, NULL, &client))
     (void) close (GPOINTER_TO_INT (client));

@@ -8,6 +8,7 @@
 
 #include "net-filter.h"
 #include "slirp-config.h"
+#include "wr-autocleanups.h"
 #include "wr-error.h"
 
 /* Frames read from the tap per wakeup before other sources get a turn. */
@@ -374,16 +375,8 @@ slirp_loop_free (SlirpLoop *loop)
 {
   if (loop == NULL)
     return;
-  if (loop->tap_source != NULL)
-    {
-      g_source_destroy (loop->tap_source);
-      g_source_unref (loop->tap_source);
-    }
-  if (loop->slirp_source != NULL)
-    {
-      g_source_destroy (loop->slirp_source);
-      g_source_unref (loop->slirp_source);
-    }
+  wr_source_clear (&loop->tap_source);
+  wr_source_clear (&loop->slirp_source);
   if (loop->slirp != NULL)
     slirp_cleanup (loop->slirp);
   g_ptr_array_unref (loop->polled);

@@ -55,6 +55,20 @@ start_servers() {
 spliced_peer='10\.0\.2\.100:8[01] +(::ffff:)?10\.0\.2\.100:[0-9]+ +ESTABLISHED'
 slirp_peer='10\.0\.2\.100:8[01] +(::ffff:)?10\.0\.2\.2:[0-9]+ +ESTABLISHED'
 
+# assert_ports_reach P1 P2 P3: host ports P1 (TCP, spliced), P2 (TCP through libslirp) and P3
+# (UDP) reach the servers start_servers runs in the container.
+assert_ports_reach() {
+  run host_client tcp "$1"
+  assert_status 0
+  [[ "$output" =~ $spliced_peer ]]
+  run host_client tcp "$2"
+  assert_status 0
+  [[ "$output" =~ $slirp_peer ]]
+  run host_client udp "$3"
+  assert_status 0
+  [ "$output" = echo:ping ]
+}
+
 # api_raw ID: send stdin as it is to the helper's socket, print its reply (or "closed").
 api_raw() {
   # The script as an argument: stdin is the request.
@@ -95,15 +109,7 @@ print(reply.decode().strip() or "closed")
   assert_status 0
   [ "$output" = "published 127.0.0.1:$p3:5353/udp (slirp)" ]
 
-  run host_client tcp "$p1"
-  assert_status 0
-  [[ "$output" =~ $spliced_peer ]]
-  run host_client tcp "$p2"
-  assert_status 0
-  [[ "$output" =~ $slirp_peer ]]
-  run host_client udp "$p3"
-  assert_status 0
-  [ "$output" = echo:ping ]
+  assert_ports_reach "$p1" "$p2" "$p3"
 }
 
 @test "list shows every port with its driver, as a table and as JSON" {
@@ -427,15 +433,7 @@ got = sorted((p["driver"], p["proto"], p["host_port"], p["container_port"]) for 
 assert got == sorted([("splice", "tcp", p1, 80), ("slirp", "tcp", p2, 81),
                       ("slirp", "udp", p3, 5353)]), got
 PY
-  run host_client tcp "$p1"
-  assert_status 0
-  [[ "$output" =~ $spliced_peer ]]
-  run host_client tcp "$p2"
-  assert_status 0
-  [[ "$output" =~ $slirp_peer ]]
-  run host_client udp "$p3"
-  assert_status 0
-  [ "$output" = echo:ping ]
+  assert_ports_reach "$p1" "$p2" "$p3"
   grep -q "network up" "$RUN_DIR/c1/log"
 
   # The restarted helper goes with the container, as the first one would have.

@@ -144,11 +144,13 @@ typedef struct
   NetSplice *splice;
   NetPorts *ports;
   NetApi *api;
+  TapChild tap; /* from net_setup() to net_setup_finish() */
 } NetSetup;
 
 static void
 net_setup_clear (NetSetup *s)
 {
+  tap_child_clear (&s->tap);
   g_clear_pointer (&s->api, net_api_free);
   g_clear_pointer (&s->ports, net_ports_free);
   g_clear_pointer (&s->splice, net_splice_free);
@@ -159,7 +161,9 @@ net_setup_clear (NetSetup *s)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NetSetup, net_setup_clear)
 
 /* `restart_ports` (or NULL): what to publish instead of options->publish, a restart's.
- * With `api`, TCP ports published later may want the companion too. */
+ * With `api`, TCP ports published later may want the companion too. The tap is made by a
+ * child started first, and received by net_setup_finish(): libslirp and the published ports
+ * are set up while the child works in the container's namespaces. */
 static gboolean
 net_setup (NetSetup *s, int pid, const NetOptions *options, GArray *restart_ports, gboolean api,
            GError **error)
@@ -169,7 +173,6 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GArray *restart_port
   struct in_addr container = net_options_host_addr (options, NET_OFFSET_CONTAINER);
   g_autofree char *resolv_conf = NULL;
   gboolean splices = FALSE;
-  int companion = -1;
 
   s->pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
   if (s->pidfd < 0)
@@ -196,11 +199,11 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GArray *restart_port
       splices = TRUE;
   if (api && options->port_driver == NET_PORT_DRIVER_SPLICE)
     splices = TRUE;
-  if ((s->tap_fd = tap_create (userns, netns, options, splices ? &companion : NULL, error)) < 0)
+  if (!tap_start (&s->tap, userns, netns, options, splices, error))
     return FALSE;
   if (splices)
-    s->splice = net_splice_new (companion, container);
-  if ((s->loop = slirp_loop_new (options, s->tap_fd, error)) == NULL)
+    s->splice = net_splice_new (container);
+  if ((s->loop = slirp_loop_new (options, error)) == NULL)
     return FALSE;
   /* libslirp finds its resolver in the sandbox's /etc/resolv.conf, at the first query. */
   resolv_conf = net_options_resolv_conf (options);
@@ -230,6 +233,20 @@ net_setup (NetSetup *s, int pid, const NetOptions *options, GArray *restart_port
       if (!net_ports_publish (s->ports, &port, p->spec, error))
         return FALSE;
     }
+  return TRUE;
+}
+
+/* The tap from the child net_setup() started, once the rest of the setup is done. */
+static gboolean
+net_setup_finish (NetSetup *s, GError **error)
+{
+  int companion = -1;
+
+  if ((s->tap_fd = tap_finish (&s->tap, &companion, error)) < 0)
+    return FALSE;
+  slirp_loop_set_tap (s->loop, s->tap_fd);
+  if (s->splice != NULL)
+    net_splice_set_companion (s->splice, companion);
   return TRUE;
 }
 
@@ -302,7 +319,7 @@ helper_prepare (NetSetup *setup, RunDir *dir, int pid, NetOptions *options, NetS
                                  setup->ports, error))
       == NULL)
     return FALSE;
-  if (!helper_save (save, setup->ports, error))
+  if (!helper_save (save, setup->ports, error) || !net_setup_finish (setup, error))
     return FALSE;
   net_ports_set_changed (setup->ports, on_ports_changed, save);
   return TRUE;
@@ -314,7 +331,7 @@ static int
 run_helper (RunDir *dir, const char *id, int pid, NetOptions *options, NetSaved *saved,
             GArray *restart_ports, GError **error)
 {
-  g_auto (NetSetup) setup = { -1, -1, NULL, NULL, NULL, NULL };
+  g_auto (NetSetup) setup = { -1, -1, NULL, NULL, NULL, NULL, TAP_CHILD_INIT };
   g_autofd int log_fd = -1;
   g_autofree char *what = NULL;
   HelperSave save;
@@ -440,7 +457,7 @@ run_standalone (NetOptions *options, GError **error)
   /* Freed after the setup, whose API socket is in the run dir. */
   g_autoptr (RunDir) dir = NULL;
   g_autoptr (NetSaved) saved = NULL;
-  g_auto (NetSetup) setup = { -1, -1, NULL, NULL, NULL, NULL };
+  g_auto (NetSetup) setup = { -1, -1, NULL, NULL, NULL, NULL, TAP_CHILD_INIT };
   g_autofree char *what = g_strdup_printf ("process %d", opt_pid);
   g_autoptr (JsonObject) no_annotations = NULL;
   g_autofd int log_fd = -1;
@@ -464,7 +481,8 @@ run_standalone (NetOptions *options, GError **error)
     return 1;
   if (opt_id == NULL)
     {
-      if (!net_setup (&setup, opt_pid, options, NULL, FALSE, error))
+      if (!net_setup (&setup, opt_pid, options, NULL, FALSE, error)
+          || !net_setup_finish (&setup, error))
         return 1;
     }
   else

@@ -82,17 +82,24 @@ close_fd_abort (int fd)
 }
 
 NetSplice *
-net_splice_new (int companion, struct in_addr container)
+net_splice_new (struct in_addr container)
 {
   NetSplice *s = g_new0 (NetSplice, 1);
 
-  s->companion = companion;
+  s->companion = -1;
   s->container = container;
   s->epfd = -1;
   s->listeners = g_ptr_array_new ();
   s->pending = g_hash_table_new (NULL, NULL);
   s->conns = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) conn_free, NULL);
   return s;
+}
+
+void
+net_splice_set_companion (NetSplice *s, int companion)
+{
+  g_clear_fd (&s->companion, NULL);
+  s->companion = companion;
 }
 
 static gboolean on_accept (int fd, GIOCondition cond, gpointer user_data);

@@ -17,8 +17,10 @@
 
 typedef struct NetSplice NetSplice;
 
-/* `companion` is our end of the companion's socket (taken over). */
-NetSplice *net_splice_new (int companion, struct in_addr container);
+NetSplice *net_splice_new (struct in_addr container);
+/* `companion` is our end of the companion's socket (taken over), set before
+ * net_splice_attach(). */
+void net_splice_set_companion (NetSplice *splice, int companion);
 /* Listen for `publish` on the host now, so that a port in use fails here; after
  * net_splice_attach() it accepts at once. */
 gboolean net_splice_listen (NetSplice *splice, const NetPublish *publish, GError **error);

@@ -317,12 +317,12 @@ tap_readable (int fd, GIOCondition cond, gpointer user_data)
 }
 
 SlirpLoop *
-slirp_loop_new (const NetOptions *o, int tap_fd, GError **error)
+slirp_loop_new (const NetOptions *o, GError **error)
 {
   g_autoptr (SlirpLoop) loop = g_new0 (SlirpLoop, 1);
   SlirpConfig cfg;
 
-  loop->tap_fd = tap_fd;
+  loop->tap_fd = -1;
   loop->polls = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   loop->polled = g_ptr_array_new ();
   loop->timers = g_ptr_array_new_with_free_func (g_free);
@@ -334,6 +334,12 @@ slirp_loop_new (const NetOptions *o, int tap_fd, GError **error)
   if (loop->slirp == NULL)
     return wr_throw (error, WARREN_ERROR_FAILED, "libslirp refused the configuration"), NULL;
   return g_steal_pointer (&loop);
+}
+
+void
+slirp_loop_set_tap (SlirpLoop *loop, int tap_fd)
+{
+  loop->tap_fd = tap_fd;
 }
 
 Slirp *

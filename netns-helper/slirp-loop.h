@@ -12,9 +12,11 @@
 
 typedef struct SlirpLoop SlirpLoop;
 
-/* A libslirp instance for the network of `options`, writing to `tap_fd` (borrowed: it must
- * outlive the loop). No source is attached yet: see slirp_loop_attach(). */
-SlirpLoop *slirp_loop_new (const NetOptions *options, int tap_fd, GError **error);
+/* A libslirp instance for the network of `options`. No source is attached yet: see
+ * slirp_loop_attach(), which needs the tap from slirp_loop_set_tap() first. */
+SlirpLoop *slirp_loop_new (const NetOptions *options, GError **error);
+/* The tap that frames come from and go to (borrowed: it must outlive the loop). */
+void slirp_loop_set_tap (SlirpLoop *loop, int tap_fd);
 Slirp *slirp_loop_get_slirp (SlirpLoop *loop);
 /* The filter of the container's frames (net-filter.h), for ports published later. */
 NetFilter *slirp_loop_get_filter (SlirpLoop *loop);

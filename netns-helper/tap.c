@@ -153,39 +153,61 @@ tap_receive (int sock, GError **error)
          -1;
 }
 
-int
-tap_create (int userns_fd, int netns_fd, const NetOptions *o, int *out_companion, GError **error)
+gboolean
+tap_start (TapChild *t, int userns_fd, int netns_fd, const NetOptions *o, gboolean companion,
+           GError **error)
 {
   g_autofd int ours = -1;
   g_autofd int theirs = -1;
   int sv[2];
-  int status;
-  int tap;
   pid_t pid;
 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-    return wr_throw_errno (error, "socketpair"), -1;
+    return wr_throw_errno (error, "socketpair");
   ours = sv[0];
   theirs = sv[1];
   /* A child, because joining a user namespace cannot be undone. */
   pid = fork ();
   if (pid < 0)
-    return wr_throw_errno (error, "fork"), -1;
+    return wr_throw_errno (error, "fork");
   if (pid == 0)
     {
       (void) close (ours);
-      tap_child (theirs, userns_fd, netns_fd, o, out_companion != NULL);
+      tap_child (theirs, userns_fd, netns_fd, o, companion);
     }
-  g_clear_fd (&theirs, NULL);
-  tap = tap_receive (ours, error);
-  if (tap >= 0 && out_companion != NULL)
+  t->sock = g_steal_fd (&ours);
+  t->pid = pid;
+  t->companion = companion;
+  return TRUE;
+}
+
+int
+tap_finish (TapChild *t, int *out_companion, GError **error)
+{
+  int tap = tap_receive (t->sock, error);
+
+  if (tap >= 0 && t->companion)
     {
       /* It stays, serving connects; its parent (this hook process) exits soon after. */
-      *out_companion = g_steal_fd (&ours);
+      *out_companion = g_steal_fd (&t->sock);
+      t->pid = -1;
       return tap;
     }
-  while (waitpid (pid, &status, 0) < 0)
-    if (errno != EINTR)
-      break;
+  tap_child_clear (t);
   return tap;
+}
+
+void
+tap_child_clear (TapChild *t)
+{
+  int status;
+
+  /* Without our end the child cannot send, or reads the end of its requests as a companion:
+   * either way it exits, and is not left behind by a setup that failed. */
+  g_clear_fd (&t->sock, NULL);
+  if (t->pid > 0)
+    while (waitpid (t->pid, &status, 0) < 0)
+      if (errno != EINTR)
+        break;
+  t->pid = -1;
 }

@@ -10,9 +10,25 @@
 
 #define TAP_NAME "tap0"
 
-/* userns_fd may be -1 (the network namespace is joined from our own user namespace).
- * Returns the tap fd (non-blocking, close-on-exec) or -1. With `out_companion`, the child
- * stays in the namespaces as the fast path's companion (companion.h) and
- * *out_companion is our end of its socket. */
-int tap_create (int userns_fd, int netns_fd, const NetOptions *options, int *out_companion,
-                GError **error);
+/* The child that makes tap0, between tap_start() and tap_finish(): the caller does the host's
+ * side of the setup meanwhile, while the child joins the namespaces and configures the tap on
+ * another CPU. */
+typedef struct
+{
+  int sock;  /* our end of its socket */
+  pid_t pid; /* until it is reaped, or has become the companion */
+  gboolean companion;
+} TapChild;
+
+#define TAP_CHILD_INIT { -1, -1, FALSE }
+
+/* Starts the child. userns_fd may be -1 (the network namespace is joined from our own user
+ * namespace). With `companion`, the child stays in the namespaces as the fast path's
+ * companion (companion.h) once the tap is made. */
+gboolean tap_start (TapChild *t, int userns_fd, int netns_fd, const NetOptions *options,
+                    gboolean companion, GError **error);
+/* Waits for the child's tap fd (non-blocking, close-on-exec) and returns it, or -1 with the
+ * child's error. With a companion, *out_companion is our end of its socket. */
+int tap_finish (TapChild *t, int *out_companion, GError **error);
+/* A child that was not finished: our end is closed, so that it exits, and it is reaped. */
+void tap_child_clear (TapChild *t);

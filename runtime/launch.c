@@ -224,7 +224,13 @@ launch_init (const LaunchConfig *config, LaunchedInit *out, GError **error)
       if (pid < 0)
         ok = wr_throw_errno (error, "clone the container init (linux.namespaces)");
       else
-        wr_prefault_unshare (); /* as the init does: one call, not a fault per page */
+        {
+          /* The kernel may queue a new task on its parent's CPU (it does on the 2-CPU VMs
+           * warren is measured on), where the init would wait until we block: let it start
+           * its setup now, while we do our part. */
+          (void) sched_yield ();
+          wr_prefault_unshare (); /* as the init does: one call, not a fault per page */
+        }
     }
   (void) close (pair[1]);
   out->sync_fd = pair[0];

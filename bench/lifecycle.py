@@ -298,9 +298,10 @@ def main():
         roots[rt + "-x"] = roots[rt] + "-x"  # the long-running containers of `exec`
         os.makedirs(roots[rt + "-x"])
         if user is not None:
-            roots[rt + "-u"] = roots[rt] + "-u"
-            os.makedirs(roots[rt + "-u"], mode=0o700)
-            os.chown(roots[rt + "-u"], user.uid, user.gid)
+            for suffix in ("-u", "-ux"):  # rootless runs; rootless long-running containers
+                roots[rt + suffix] = roots[rt] + suffix
+                os.makedirs(roots[rt + suffix], mode=0o700)
+                os.chown(roots[rt + suffix], user.uid, user.gid)
 
     warren = args.warren
     bundles = {
@@ -315,6 +316,8 @@ def main():
                                     user=user)
         bundles["rl-net"] = make_bundle(b.base, "rl-net", warren, ["/bin/true"],
                                         rootless=True, net=True, user=user)
+        bundles["rl-sleep"] = make_bundle(b.base, "rl-sleep", warren,
+                                          ["/bin/sleep", "1000000"], rootless=True, user=user)
         if user.subuid and user.subgid:
             bundles["rl-multi"] = make_bundle(b.base, "rl-multi", warren, ["/bin/true"],
                                               rootless=True, multirange=True, user=user)
@@ -363,21 +366,26 @@ def main():
             for s, m in steps.items():
                 results.setdefault("split-" + s, {}).setdefault(rt, []).append(m)
 
-    # exec: one long-running container per runtime; a runtime whose exec says it is not
-    # supported gets "n/a (not implemented)".
-    exec_ids = {}
-    for rt in names:
-        cid = b.next_id("x")
-        try:
-            b.spawn([runtimes[rt], "--root", roots[rt + "-x"], "run", "-d", "-b",
-                     bundles["sleep"], cid])
-            exec_ids[rt] = cid
-            b.spawn([runtimes[rt], "--root", roots[rt + "-x"], "exec", cid, "/bin/true"])
-        except Failure as e:
-            if "not supported" in str(e) or "not implemented" in str(e):
-                notes.setdefault("exec", {})[rt] = "n/a (not implemented)"
-            else:
-                failures.setdefault("exec", {}).setdefault(rt, []).append(str(e))
+    # exec: one long-running container per runtime, as root and (with --user) rootless; a
+    # runtime whose exec says it is not supported gets "n/a (not implemented)".
+    exec_ids = {}  # (key, rt) -> container id
+    exec_kinds = [("exec", "-x", "sleep", None)]
+    if user is not None:
+        exec_kinds.append(("exec-rl", "-ux", "rl-sleep", user))
+    for key, suffix, bundle_key, who in exec_kinds:
+        for rt in names:
+            cid = b.next_id("x")
+            try:
+                b.spawn([runtimes[rt], "--root", roots[rt + suffix], "run", "-d", "-b",
+                         bundles[bundle_key], cid], user=who)
+                exec_ids[key, rt] = cid
+                b.spawn([runtimes[rt], "--root", roots[rt + suffix], "exec", cid, "/bin/true"],
+                        user=who)
+            except Failure as e:
+                if "not supported" in str(e) or "not implemented" in str(e):
+                    notes.setdefault(key, {})[rt] = "n/a (not implemented)"
+                else:
+                    failures.setdefault(key, {}).setdefault(rt, []).append(str(e))
 
     # The floor: the helper forking and exec'ing /bin/true.
     def floor_once():
@@ -407,23 +415,29 @@ def main():
                 record("run-host", rt, run_once(rt, bundles["root"], host_ns=True), keep)
         for rt in order:
             split_once(rt, keep)
-        for rt in order:
-            if rt in exec_ids and rt not in notes.get("exec", {}):
-                record("exec", rt, lambda: b.spawn([runtimes[rt], "--root", roots[rt + "-x"],
-                                                     "exec", exec_ids[rt], "/bin/true"]), keep)
+        for key, suffix, _, who in exec_kinds:
+            for rt in order:
+                if (key, rt) in exec_ids and rt not in notes.get(key, {}):
+                    record(key, rt, lambda: b.spawn(
+                        [runtimes[rt], "--root", roots[rt + suffix], "exec", exec_ids[key, rt],
+                         "/bin/true"], user=who), keep)
         for rt in order:
             record("seq", rt, lambda: b.spawn(
                 [runtimes[rt], "--root", roots[rt], "run", "-b", bundles["root"],
                  f"q{r}-{{i}}"], repeat=args.seq, timeout=CMD_TIMEOUT * 5), keep)
 
-    for rt, cid in exec_ids.items():
-        try:
-            b.spawn([runtimes[rt], "--root", roots[rt + "-x"], "kill", cid, "KILL"])
-        except Failure:
-            pass
-        time.sleep(0.2)
-        b.reap()
-        b.cleanup_root(runtimes[rt], roots[rt + "-x"])
+    for key, suffix, _, who in exec_kinds:
+        for rt in names:
+            if (key, rt) not in exec_ids:
+                continue
+            try:
+                b.spawn([runtimes[rt], "--root", roots[rt + suffix], "kill", exec_ids[key, rt],
+                         "KILL"], user=who)
+            except Failure:
+                pass
+            time.sleep(0.2)
+            b.reap()
+            b.cleanup_root(runtimes[rt], roots[rt + suffix], user=who)
 
     # Instructions per `run`: perf when the CPU counter works, else callgrind.
     instr_mode = None
@@ -448,6 +462,7 @@ def main():
         shutil.rmtree(roots[rt + "-x"], ignore_errors=True)
         if user is not None:
             shutil.rmtree(roots[rt + "-u"], ignore_errors=True)
+            shutil.rmtree(roots[rt + "-ux"], ignore_errors=True)
 
 
 def perf_works():
@@ -538,6 +553,7 @@ ROWS = [
     ("split-wait", "secs", "ms", "  … wait for the init to exit (no ratio: often ≈ 0)"),
     ("split-delete", "secs", "ms", "  … delete"),
     ("exec", "secs", "ms", "`exec` /bin/true in a running container, root"),
+    ("exec-rl", "secs", "ms", "`exec` /bin/true in a running container, rootless, own uid"),
     ("seq", "secs", "s", "{seq} sequential `run`s in one loop, root (total)"),
     ("run-root", "rss", "KiB", "peak RSS (wait4 ru_maxrss), `run`, root"),
     ("run-rl", "rss", "KiB", "peak RSS (wait4 ru_maxrss), `run`, rootless own uid"),

@@ -772,6 +772,55 @@ assert all(len(x["name"]) == 3 + 4 * 125 and x["state"] == "running" for x in s)
   wait_fd_count "$SERVE_PID" $((base + 1))
 }
 
+# flood_out_of_fds PID LOG: 1000 idle connections against a process limited to 256 fds, so
+# that accept fails with EMFILE while the listening socket stays readable. It must wait for
+# an fd rather than spin, log that once or so, and close them all after the idle timeout.
+flood_out_of_fds() {
+  local pid=$1 log=$2 base before after
+  base=$(fd_count "$pid")
+  python3 "$PEER" idle "$SOCK" 1000 15000 >"$BATS_TEST_TMPDIR/idle.out" &
+  local idle=$!
+  sleep 0.5
+  before=$(cpu_ticks "$pid")
+  sleep 1
+  after=$(cpu_ticks "$pid")
+  echo "cpu ticks in 1 s: $((after - before))"
+  wait $idle
+  cat "$BATS_TEST_TMPDIR/idle.out"
+  grep -q "closed 1000" "$BATS_TEST_TMPDIR/idle.out"
+  echo "EMFILE lines: $(grep -c 'Too many open files' "$log")"
+  grep -q "Too many open files" "$log"
+  [ "$(grep -c 'Too many open files' "$log")" -le 20 ]
+  [ $((after - before)) -le 20 ]
+  wait_fd_count "$pid" "$base"
+}
+
+@test "SECURITY 76: recv out of fds waits instead of spinning, then still takes a console" {
+  (
+    ulimit -n 256
+    exec "$WARREN_TTY" recv --no-stdin --idle-timeout 1000 --pid-file "$BATS_TEST_TMPDIR/recv.pid" \
+      "$SOCK" >"$BATS_TEST_TMPDIR/recv.out" 2>"$BATS_TEST_TMPDIR/recv.err" 3>&-
+  ) &
+  local recv=$!
+  wait_for_file "$BATS_TEST_TMPDIR/recv.pid"
+  flood_out_of_fds $recv "$BATS_TEST_TMPDIR/recv.err"
+  python3 "$PEER" console "$SOCK" --name c1 --write "after-the-flood" --hold 0
+  wait $recv
+  grep -q after-the-flood "$BATS_TEST_TMPDIR/recv.out"
+}
+
+@test "SECURITY 76: serve out of fds waits instead of spinning, then still takes a console" {
+  (
+    ulimit -n 256
+    exec "$WARREN_TTY" serve --socket "$SOCK" --idle-timeout 1000 >"$BATS_TEST_TMPDIR/serve.err" 2>&1 3>&-
+  ) &
+  SERVE_PID=$!
+  wait_for_file "$SOCK"
+  flood_out_of_fds "$SERVE_PID" "$BATS_TEST_TMPDIR/serve.err"
+  run_console c1
+  wait_session c1 running
+}
+
 @test "SECURITY 79: terminals of 0x0 and 65535x65535 crash nothing; 0x0 is ignored" {
   pane r 80 24 "stty rows 0 cols 0; '$WARREN_TTY' recv --pid-file '$BATS_TEST_TMPDIR/recv.pid' '$SOCK'"
   wait_for_file "$BATS_TEST_TMPDIR/recv.pid"

@@ -21,6 +21,8 @@ typedef struct
   GMainLoop *loop;
   int listen_fd;
   guint listen_source;
+  guint listen_pause; /* accepting again after running out of fds */
+  gboolean out_of_fds;
   GHashTable *pending; /* TtyRecvConn */
   /* single mode, once the console is there */
   int master;
@@ -153,6 +155,7 @@ start_relay (TtyRecv *recv, int master)
   recv->master = master;
   /* One console only: stop listening and drop whoever else is waiting. */
   g_clear_handle_id (&recv->listen_source, g_source_remove);
+  g_clear_handle_id (&recv->listen_pause, g_source_remove);
   g_hash_table_remove_all (recv->pending);
   if (!recv->options->no_stdin)
     {
@@ -218,6 +221,18 @@ on_conn_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean on_listen (int fd, GIOCondition cond, gpointer user_data);
+
+static gboolean
+on_listen_resume (gpointer user_data)
+{
+  TtyRecv *recv = user_data;
+
+  recv->listen_pause = 0;
+  recv->listen_source = g_unix_fd_add (recv->listen_fd, G_IO_IN, on_listen, recv);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_listen (int fd, GIOCondition cond, gpointer user_data)
 {
@@ -231,11 +246,22 @@ on_listen (int fd, GIOCondition cond, gpointer user_data)
 
       if (cfd < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         break;
+      if (cfd < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES))
+        {
+          if (!recv->out_of_fds)
+            g_printerr ("warren-tty: %s; not accepting connections until an fd is free\n",
+                        error->message);
+          recv->out_of_fds = TRUE;
+          recv->listen_source = 0;
+          recv->listen_pause = g_timeout_add (TTY_SOCKET_ACCEPT_PAUSE_MS, on_listen_resume, recv);
+          return G_SOURCE_REMOVE;
+        }
       if (cfd < 0)
         {
           g_printerr ("warren-tty: %s\n", error->message);
           continue;
         }
+      recv->out_of_fds = FALSE;
       conn = g_new0 (TtyRecvConn, 1);
       conn->recv = recv;
       conn->fd = cfd;
@@ -292,6 +318,7 @@ tty_recv_run (const TtyRecvOptions *options, GError **error)
   for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
     g_source_remove (signals[i]);
   g_clear_handle_id (&recv.listen_source, g_source_remove);
+  g_clear_handle_id (&recv.listen_pause, g_source_remove);
   g_clear_handle_id (&recv.master_source, g_source_remove);
   g_clear_handle_id (&recv.stdin_source, g_source_remove);
   g_hash_table_destroy (recv.pending);

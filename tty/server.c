@@ -27,6 +27,8 @@ typedef struct
   GMainLoop *loop;
   int listen_fd;
   guint listen_source;
+  guint listen_pause; /* accepting again after running out of fds */
+  gboolean out_of_fds;
   int log_dir_fd;
   GHashTable *sessions; /* name → TtySession */
   GQueue order;         /* session names, oldest first */
@@ -346,6 +348,18 @@ on_conn_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean on_listen (int fd, GIOCondition cond, gpointer user_data);
+
+static gboolean
+on_listen_resume (gpointer user_data)
+{
+  TtyServer *server = user_data;
+
+  server->listen_pause = 0;
+  server->listen_source = g_unix_fd_add (server->listen_fd, G_IO_IN, on_listen, server);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_listen (int fd, GIOCondition cond, gpointer user_data)
 {
@@ -359,11 +373,23 @@ on_listen (int fd, GIOCondition cond, gpointer user_data)
 
       if (cfd < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         break;
+      if (cfd < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES))
+        {
+          if (!server->out_of_fds)
+            g_printerr ("warren-tty: %s; not accepting connections until an fd is free\n",
+                        error->message);
+          server->out_of_fds = TRUE;
+          server->listen_source = 0;
+          server->listen_pause
+              = g_timeout_add (TTY_SOCKET_ACCEPT_PAUSE_MS, on_listen_resume, server);
+          return G_SOURCE_REMOVE;
+        }
       if (cfd < 0)
         {
           g_printerr ("warren-tty: %s\n", error->message);
           continue;
         }
+      server->out_of_fds = FALSE;
       if (g_hash_table_size (server->conns) >= TTY_SERVER_MAX_PENDING)
         {
           g_printerr ("warren-tty: refused a connection: %d connections are waiting (the "
@@ -448,6 +474,7 @@ tty_server_run (const TtyServeOptions *options, GError **error)
   for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
     g_source_remove (signals[i]);
   g_clear_handle_id (&server.listen_source, g_source_remove);
+  g_clear_handle_id (&server.listen_pause, g_source_remove);
   /* Remove the socket only while it is still the one we made. */
   if (stat (options->socket_path, &now_st) == 0 && now_st.st_ino == listen_st.st_ino
       && now_st.st_dev == listen_st.st_dev)

@@ -17,4 +17,9 @@ int tty_socket_listen (const char *path, GError **error);
  * -1 with G_IO_ERROR_WOULD_BLOCK when nothing is pending. */
 int tty_socket_accept (int listen_fd, GError **error);
 
+/* When accept fails with G_IO_ERROR_TOO_MANY_OPEN_FILES the connection stays queued and the
+ * listening socket readable, so polling it again would spin: stop polling it and try again
+ * after this long (an idle connection timing out frees an fd). */
+#define TTY_SOCKET_ACCEPT_PAUSE_MS 100
+
 int tty_socket_connect (const char *path, GError **error);

@@ -108,6 +108,74 @@ cpu_ticks() { # pid: user + system clock ticks
   awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
+fd_count() { # pid
+  find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l
+}
+
+# wait_fd_count PID N: until PID holds N fds (2 s); a closed connection may take a moment.
+wait_fd_count() {
+  local i
+  for i in $(seq 1 40); do
+    [ "$(fd_count "$1")" = "$2" ] && return 0
+    sleep 0.05
+  done
+  echo "pid $1 holds $(fd_count "$1") fds, not $2:" >&2
+  ls -l "/proc/$1/fd" >&2
+  return 1
+}
+
+ptmx_count() { # pid: how many pty masters (ptmx, 5:2) it holds
+  local fd n=0
+  for fd in "/proc/$1/fd/"*; do
+    [ "$(stat -L -c %t:%T "$fd" 2>/dev/null)" = 5:2 ] && n=$((n + 1))
+  done
+  echo $n
+}
+
+# pty_size ID: the rows and columns of the container's terminal, from its init's stdin (busybox
+# stty reports sizes of 30000 and more as 24x80).
+pty_size() {
+  local pid
+  pid=$(warren state "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')
+  python3 -c '
+import fcntl, os, struct, sys, termios
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+print("%d %d" % struct.unpack("HHHH", fcntl.ioctl(fd, termios.TIOCGWINSZ, bytes(8)))[:2])
+' "/proc/$pid/fd/0"
+}
+
+wait_pty_size() { # id "ROWS COLS"
+  local i
+  for i in $(seq 1 100); do
+    [ "$(pty_size "$1")" = "$2" ] && return 0
+    sleep 0.05
+  done
+  echo "$1's terminal is $(pty_size "$1"), not $2" >&2
+  return 1
+}
+
+# other_uid: sets OTHER_UID to a uid that is not ours and that as_other_uid runs as: nobody
+# as root; rootless, the first uid of our subuid range, through a user namespace.
+other_uid() {
+  if is_root; then
+    OTHER_UID=65534
+    return
+  fi
+  requires newuidmap
+  OTHER_UID=$(awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' /etc/subuid)
+  OTHER_GID=$(awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' /etc/subgid)
+  [ -n "$OTHER_UID" ] && [ -n "$OTHER_GID" ]
+}
+
+as_other_uid() {
+  if is_root; then
+    setpriv --reuid "$OTHER_UID" --regid "$OTHER_UID" --clear-groups "$@"
+  else
+    unshare --map-users="$OTHER_UID,1,1" --map-groups="$OTHER_GID,1,1" --map-root-user \
+      setpriv --reuid 1 --regid 1 --clear-groups "$@"
+  fi
+}
+
 @test "tty: socket prints the default path" {
   run wtty socket
   assert_status 0
@@ -182,22 +250,47 @@ cpu_ticks() { # pid: user + system clock ticks
   wait_screen r TERMINAL-RESTORED
 }
 
-@test "tty: recv refuses fds that are not one pty master and keeps waiting" {
-  "$WARREN_TTY" recv --no-stdin --pid-file "$BATS_TEST_TMPDIR/recv.pid" "$SOCK" \
-    >"$BATS_TEST_TMPDIR/recv.out" 2>"$BATS_TEST_TMPDIR/recv.err" 3>&- &
-  local recv=$!
-  wait_for_file "$BATS_TEST_TMPDIR/recv.pid"
-  run python3 "$PEER" fd "$SOCK" /dev/null
-  assert_output_contains closed
-  run python3 "$PEER" slave "$SOCK"
+# hostile_consoles: every console message that is not one pty master, each on a connection
+# of its own; each must be answered by closing the connection.
+hostile_consoles() {
+  echo data >"$BATS_TEST_TMPDIR/regular-file"
+  run python3 "$PEER" nofd "$SOCK"
   assert_output_contains closed
   run python3 "$PEER" two "$SOCK"
   assert_output_contains closed
-  grep -q "the fd is not a pty master" "$BATS_TEST_TMPDIR/recv.err"
-  grep -q "expected exactly one fd, got 2" "$BATS_TEST_TMPDIR/recv.err"
+  # 20 fds: more than the control buffer holds (MSG_CTRUNC).
+  run python3 "$PEER" fds "$SOCK" 20
+  assert_output_contains closed
+  run python3 "$PEER" fd "$SOCK" "$BATS_TEST_TMPDIR/regular-file"
+  assert_output_contains closed
+  run python3 "$PEER" fd "$SOCK" /dev/null
+  assert_output_contains closed
+  run python3 "$PEER" sock "$SOCK"
+  assert_output_contains closed
+  run python3 "$PEER" slave "$SOCK"
+  assert_output_contains closed
+}
+
+@test "SECURITY 75: recv refuses every console message but one pty master, closing each fd" {
+  "$WARREN_TTY" recv --no-stdin --pid-file "$BATS_TEST_TMPDIR/recv.pid" "$SOCK" \
+    >"$BATS_TEST_TMPDIR/recv.out" 2>"$BATS_TEST_TMPDIR/recv.err" 3>&- &
+  local recv=$! base
+  wait_for_file "$BATS_TEST_TMPDIR/recv.pid"
+  base=$(fd_count $recv)
+  hostile_consoles
+  cat "$BATS_TEST_TMPDIR/recv.err"
+  grep -q "refused a connection that sent no console" "$BATS_TEST_TMPDIR/recv.err"
+  grep -q "expected exactly one fd, got 2$" "$BATS_TEST_TMPDIR/recv.err"
+  grep -q "expected exactly one fd, got 8 or more (truncated)" "$BATS_TEST_TMPDIR/recv.err"
+  # The regular file, /dev/null, the socket and the pty slave.
+  [ "$(grep -c "the fd is not a pty master" "$BATS_TEST_TMPDIR/recv.err")" = 4 ]
+  # Every fd received is closed again.
+  wait_fd_count $recv "$base"
+  [ "$(ptmx_count $recv)" = 0 ]
   kill -0 $recv
-  # Still waiting: a real console is taken and relayed.
-  python3 "$PEER" console "$SOCK" --name c1 --write "from-the-pty" --hold 0
+  # Still waiting: a real console is taken and relayed, even with a name of 5000 bytes.
+  python3 "$PEER" console "$SOCK" --name "$(printf 'n%.0s' $(seq 1 5000))" \
+    --write "from-the-pty" --hold 0
   wait $recv
   grep -q from-the-pty "$BATS_TEST_TMPDIR/recv.out"
 }
@@ -232,7 +325,7 @@ cpu_ticks() { # pid: user + system clock ticks
   wait $recv
 }
 
-@test "tty: recv's socket is 0600 in a new 0700 directory; symlinks and files are refused" {
+@test "SECURITY 74: recv's socket is 0600 in a new 0700 directory; symlinks and files are refused" {
   "$WARREN_TTY" recv --no-stdin --pid-file "$BATS_TEST_TMPDIR/recv.pid" "$SOCK" \
     >/dev/null 2>&1 3>&- &
   local recv=$!
@@ -259,7 +352,7 @@ cpu_ticks() { # pid: user + system clock ticks
   [ "$(cat "$SOCK")" = data ]
 }
 
-@test "tty: serve's socket is 0600 in a new 0700 directory; symlinks and files are refused" {
+@test "SECURITY 74: serve's socket is 0600 in a new 0700 directory; symlinks and files are refused" {
   serve
   [ "$(stat -c %a "$SOCK")" = 600 ]
   [ "$(stat -c %a "$(dirname "$SOCK")")" = 700 ]
@@ -442,20 +535,26 @@ crun_private() {
   wait_screen a "24 80"
 }
 
-@test "tty: the detach sequence split across reads still detaches" {
+@test "SECURITY 78: the detach sequence split across reads still detaches, and none of it leaks" {
   serve
   run_console c1
   wait_session c1 running
   pane a 80 24 "'$WARREN_TTY' attach --socket '$SOCK' c1"
   wait_screen a '#'
+  keys a 'cat -v' Enter
   keys a C-p
   sleep 0.3
   keys a C-q
   wait_screen a "detached from c1"
   wait_for_status c1 running
+  # cat -v shows what reached the container: the line typed after reattaching, no ^P.
+  pane b 80 24 "'$WARREN_TTY' attach --socket '$SOCK' c1"
+  keys b 'after-split' Enter
+  wait_screen b after-split
+  [[ "$(screen b)" != *'^P'* ]]
 }
 
-@test "tty: ctrl-p followed by another key reaches the container; --detach-keys changes it" {
+@test "SECURITY 78: ctrl-p followed by another key reaches the container; --detach-keys changes it" {
   serve
   run_console c1
   wait_session c1 running
@@ -480,15 +579,17 @@ crun_private() {
   wait_screen b "detached from c1"
 }
 
-@test "tty: a session whose container exits is marked exited, without a busy loop" {
+@test "SECURITY 77: a container that exits while attached: session exited, master closed, no busy loop" {
   serve
   run_console c1
   wait_session c1 running
+  [ "$(ptmx_count "$SERVE_PID")" = 1 ]
   pane a 80 24 "'$WARREN_TTY' attach --socket '$SOCK' c1"
   keys a 'echo last-words; exit' Enter
   wait_screen a "session c1 has ended"
   wait_session c1 exited
   serve_log_contains "session c1: exited"
+  [ "$(ptmx_count "$SERVE_PID")" = 0 ]
   local before after
   before=$(cpu_ticks "$SERVE_PID")
   sleep 1
@@ -500,8 +601,27 @@ crun_private() {
   wait_screen b "session c1 has ended"
 }
 
-@test "tty: another uid is refused before anything is read" {
-  requires root
+@test "SECURITY 77: a container that exits while detached: session exited, master closed, no busy loop" {
+  serve
+  run_console c1
+  wait_session c1 running
+  [ "$(ptmx_count "$SERVE_PID")" = 1 ]
+  # Nobody attached ever: the init dies and its pty with it.
+  warren kill c1 KILL
+  wait_session c1 exited
+  serve_log_contains "session c1: exited"
+  [ "$(ptmx_count "$SERVE_PID")" = 0 ]
+  local before after
+  before=$(cpu_ticks "$SERVE_PID")
+  sleep 1
+  after=$(cpu_ticks "$SERVE_PID")
+  [ $((after - before)) -le 5 ]
+  pane b 80 24 "'$WARREN_TTY' attach --socket '$SOCK' c1"
+  wait_screen b "session c1 has ended"
+}
+
+@test "SECURITY 74: another uid is refused before anything is read, by serve and by recv" {
+  other_uid
   # A directory the other user can reach (bats' own temporary directories are private).
   SHARED_DIR=$(mktemp -d /tmp/warren-tty-test.XXXXXX)
   chmod 0755 "$SHARED_DIR"
@@ -510,26 +630,58 @@ crun_private() {
   # Even when the modes let another user connect, SO_PEERCRED keeps it out.
   chmod 0755 "$SHARED_DIR/s"
   chmod 0666 "$SOCK"
-  run setpriv --reuid 65534 --regid 65534 --clear-groups python3 "$PEER" fd "$SOCK" /dev/null
-  assert_output_contains closed
-  serve_log_contains "refused a connection from uid 65534"
+  local base
+  base=$(fd_count "$SERVE_PID")
+  # A real pty master with a name: read before the check, it would become a session. Closing
+  # with the message unread resets the connection; a server that read it closes cleanly.
+  run as_other_uid python3 "$PEER" master "$SOCK" intruder
+  assert_output_contains "closed unread"
+  serve_log_contains "refused a connection from uid $OTHER_UID"
+  ! grep -q intruder "$BATS_TEST_TMPDIR/serve.err"
+  run wtty list --socket "$SOCK" --format json
+  [ "$output" = "[]" ]
+  wait_fd_count "$SERVE_PID" "$base"
+  kill "$SERVE_PID"
+  wait "$SERVE_PID" || true
+  SERVE_PID=
+
+  "$WARREN_TTY" recv --no-stdin --pid-file "$BATS_TEST_TMPDIR/recv.pid" "$SOCK" \
+    >"$BATS_TEST_TMPDIR/recv.out" 2>"$BATS_TEST_TMPDIR/recv.err" 3>&- &
+  local recv=$!
+  wait_for_file "$BATS_TEST_TMPDIR/recv.pid"
+  chmod 0666 "$SOCK"
+  run as_other_uid python3 "$PEER" master "$SOCK" intruder
+  assert_output_contains "closed unread"
+  grep -q "refused a connection from uid $OTHER_UID" "$BATS_TEST_TMPDIR/recv.err"
+  kill -0 $recv
+  # Had it taken the intruder's console, it would relay that one and never this.
+  python3 "$PEER" console "$SOCK" --name c1 --write "ours" --hold 0
+  wait $recv
+  grep -q ours "$BATS_TEST_TMPDIR/recv.out"
+}
+
+@test "SECURITY 75: serve refuses every console message but one pty master, closing each fd" {
+  serve
+  local base
+  base=$(fd_count "$SERVE_PID")
+  hostile_consoles
+  serve_log_contains "expected exactly one fd, got 2"
+  serve_log_contains "expected exactly one fd, got 8 or more (truncated)"
+  # The regular file, /dev/null, the socket and the pty slave.
+  [ "$(grep -c "the fd is not a pty master" "$BATS_TEST_TMPDIR/serve.err")" = 4 ]
+  # Every fd received is closed again, and none of them became a session.
+  wait_fd_count "$SERVE_PID" "$base"
+  [ "$(ptmx_count "$SERVE_PID")" = 0 ]
   run wtty list --socket "$SOCK" --format json
   [ "$output" = "[]" ]
 }
 
-@test "tty: serve refuses non-pty fds and names sessions safely" {
+@test "SECURITY 29, 75: session names are escaped and cut, whatever the payload" {
   serve
-  run python3 "$PEER" fd "$SOCK" /dev/null
-  assert_output_contains closed
-  run python3 "$PEER" slave "$SOCK"
-  assert_output_contains closed
-  run python3 "$PEER" two "$SOCK"
-  assert_output_contains closed
-  serve_log_contains "the fd is not a pty master"
-  serve_log_contains "expected exactly one fd, got 2"
   python3 "$PEER" console "$SOCK" --name 'evil\x1b]0;owned\x07\n/..' --hold 60 >/dev/null &
   python3 "$PEER" console "$SOCK" --name '' --hold 60 >/dev/null &
-  python3 "$PEER" console "$SOCK" --name "$(printf 'a%.0s' $(seq 1 300))" --hold 60 >/dev/null &
+  # 5000 bytes: longer than a page, cut to 128.
+  python3 "$PEER" console "$SOCK" --name "$(printf 'a%.0s' $(seq 1 5000))" --hold 60 >/dev/null &
   local long
   long=$(printf 'a%.0s' $(seq 1 128))
   wait_session 'evil\\x1b]0;owned\\x07\\x0a\\x2f..' running
@@ -546,22 +698,40 @@ crun_private() {
   wait_session console-1-2 running
 }
 
-@test "tty: 1 MiB of random bytes stays within the scrollback bound" {
+@test "SECURITY 29: 1 MiB of random bytes, cut UTF-8 and escapes: bounded scrollback, escaped names" {
   serve --scrollback 65536
-  timeout 30 python3 "$PEER" console "$SOCK" --name spew --spew 1048576 --hold 3 &
-  pane a 80 24 "'$WARREN_TTY' attach --socket '$SOCK' spew"
-  wait_session spew exited
+  local rss_before rss
+  rss_before=$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVE_PID/status")
+  # Escape sequences and UTF-8 characters cut in half before the random bytes, and the
+  # stream ends inside an OSC sequence and a character. The name has control characters.
+  timeout 30 python3 "$PEER" console "$SOCK" --name 'spew\x1b[2J\x07' \
+    --write '\x1b[31m\xe2\x82\x1b]0;title\x07\xf0\x9f\x1b[?1049h' --spew 1048576 \
+    --end '\x1b]0;no-end\xe2' --record "$BATS_TEST_TMPDIR/written" --hold 3 &
+  # An attached terminal gets it all too.
+  wait_session 'spew\\x1b[2J\\x07' running
+  pane a 80 24 "'$WARREN_TTY' attach --socket '$SOCK' 'spew\x1b[2J\x07'"
+  wait_session 'spew\\x1b[2J\\x07' exited
+  kill -0 "$SERVE_PID"
   run wtty list --socket "$SOCK" --format json
   python3 -c '
 import json, sys
 s = json.loads(sys.argv[1])[0]
-assert s["bytes"] == 1048576 and s["scrollback"] == 65536, s
-' "$output"
-  kill -0 "$SERVE_PID"
-  local rss
+assert s["bytes"] == int(sys.argv[2]) and s["scrollback"] == 65536, s
+' "$output" "$(stat -c %s "$BATS_TEST_TMPDIR/written")"
+  # The scrollback is exactly the last 64 KiB written, broken sequences and all.
+  run python3 "$PEER" replay "$SOCK" 'spew\x1b[2J\x07' "$BATS_TEST_TMPDIR/replayed"
+  assert_output_contains '"state":"exited"'
+  tail -c 65536 "$BATS_TEST_TMPDIR/written" | cmp - "$BATS_TEST_TMPDIR/replayed"
+  # list shows the name escaped: no escape or bell byte reaches the terminal.
+  run wtty list --socket "$SOCK"
+  assert_status 0
+  [[ "$output" != *$'\e'* ]]
+  [[ "$output" != *$'\a'* ]]
+  [[ "${lines[1]}" == 'spew\x1b[2J\x07 '*exited* ]]
+  # A server that kept the output would have grown by the 1 MiB.
   rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVE_PID/status")
-  echo "rss ${rss} kB"
-  [ "$rss" -lt 16384 ]
+  echo "rss ${rss_before} kB -> ${rss} kB"
+  [ $((rss - rss_before)) -lt 768 ]
 }
 
 @test "tty: at most 256 sessions run; list answers with all of them" {
@@ -580,8 +750,10 @@ assert all(len(x["name"]) == 3 + 4 * 125 and x["state"] == "running" for x in s)
 ' "$BATS_TEST_TMPDIR/list.json"
 }
 
-@test "tty: idle connections are closed after the timeout and do not stall others" {
+@test "SECURITY 76: 1000 idle connections are closed after the timeout, stall nothing, leak no fd" {
   serve --idle-timeout 500
+  local base
+  base=$(fd_count "$SERVE_PID")
   python3 "$PEER" idle "$SOCK" 1000 5000 >"$BATS_TEST_TMPDIR/idle.out" &
   local idle=$!
   for i in $(seq 1 100); do grep -q connected "$BATS_TEST_TMPDIR/idle.out" && break; sleep 0.05; done
@@ -591,9 +763,65 @@ assert all(len(x["name"]) == 3 + 4 * 125 and x["state"] == "running" for x in s)
   wait $idle
   cat "$BATS_TEST_TMPDIR/idle.out"
   grep -q "closed 1000" "$BATS_TEST_TMPDIR/idle.out"
+  # Back to where it started, but for c1's master.
+  wait_fd_count "$SERVE_PID" $((base + 1))
+  # Pending connections are bounded: beyond 1024 they are closed at once.
+  run python3 "$PEER" idle "$SOCK" 1100 3000
+  assert_output_contains "closed 1100"
+  serve_log_contains "refused a connection: 1024 connections are waiting (the limit)"
+  wait_fd_count "$SERVE_PID" $((base + 1))
 }
 
-@test "tty: a terminal of 0x0 does not crash recv, attach or the server" {
+# flood_out_of_fds PID LOG: 1000 idle connections against a process limited to 256 fds, so
+# that accept fails with EMFILE while the listening socket stays readable. It must wait for
+# an fd rather than spin, log that once or so, and close them all after the idle timeout.
+flood_out_of_fds() {
+  local pid=$1 log=$2 base before after
+  base=$(fd_count "$pid")
+  python3 "$PEER" idle "$SOCK" 1000 15000 >"$BATS_TEST_TMPDIR/idle.out" &
+  local idle=$!
+  sleep 0.5
+  before=$(cpu_ticks "$pid")
+  sleep 1
+  after=$(cpu_ticks "$pid")
+  echo "cpu ticks in 1 s: $((after - before))"
+  wait $idle
+  cat "$BATS_TEST_TMPDIR/idle.out"
+  grep -q "closed 1000" "$BATS_TEST_TMPDIR/idle.out"
+  echo "EMFILE lines: $(grep -c 'Too many open files' "$log")"
+  grep -q "Too many open files" "$log"
+  [ "$(grep -c 'Too many open files' "$log")" -le 20 ]
+  [ $((after - before)) -le 20 ]
+  wait_fd_count "$pid" "$base"
+}
+
+@test "SECURITY 76: recv out of fds waits instead of spinning, then still takes a console" {
+  (
+    ulimit -n 256
+    exec "$WARREN_TTY" recv --no-stdin --idle-timeout 1000 --pid-file "$BATS_TEST_TMPDIR/recv.pid" \
+      "$SOCK" >"$BATS_TEST_TMPDIR/recv.out" 2>"$BATS_TEST_TMPDIR/recv.err" 3>&-
+  ) &
+  local recv=$!
+  wait_for_file "$BATS_TEST_TMPDIR/recv.pid"
+  flood_out_of_fds $recv "$BATS_TEST_TMPDIR/recv.err"
+  python3 "$PEER" console "$SOCK" --name c1 --write "after-the-flood" --hold 0
+  wait $recv
+  grep -q after-the-flood "$BATS_TEST_TMPDIR/recv.out"
+}
+
+@test "SECURITY 76: serve out of fds waits instead of spinning, then still takes a console" {
+  (
+    ulimit -n 256
+    exec "$WARREN_TTY" serve --socket "$SOCK" --idle-timeout 1000 >"$BATS_TEST_TMPDIR/serve.err" 2>&1 3>&-
+  ) &
+  SERVE_PID=$!
+  wait_for_file "$SOCK"
+  flood_out_of_fds "$SERVE_PID" "$BATS_TEST_TMPDIR/serve.err"
+  run_console c1
+  wait_session c1 running
+}
+
+@test "SECURITY 79: terminals of 0x0 and 65535x65535 crash nothing; 0x0 is ignored" {
   pane r 80 24 "stty rows 0 cols 0; '$WARREN_TTY' recv --pid-file '$BATS_TEST_TMPDIR/recv.pid' '$SOCK'"
   wait_for_file "$BATS_TEST_TMPDIR/recv.pid"
   run_console c1
@@ -613,6 +841,37 @@ assert all(len(x["name"]) == 3 + 4 * 125 and x["state"] == "running" for x in s)
   assert_output_contains '"name":"c2"'
   kill -0 "$SERVE_PID"
   wait_session c2 running
+
+  # A frame of 0x0 from the latest client leaves the size alone; 65535x65535 is passed on.
+  pane b 80 24 "'$WARREN_TTY' attach --socket '$SOCK' c2"
+  wait_pty_size c2 "24 80"
+  python3 "$PEER" winsize "$SOCK" c2 0 0 2 >"$BATS_TEST_TMPDIR/winsize-0.out" &
+  local peer=$!
+  for i in $(seq 1 100); do grep -q c2 "$BATS_TEST_TMPDIR/winsize-0.out" && break; sleep 0.05; done
+  sleep 0.5
+  [ "$(pty_size c2)" = "24 80" ]
+  wait $peer
+  python3 "$PEER" winsize "$SOCK" c2 65535 65535 2 >"$BATS_TEST_TMPDIR/winsize-max.out" &
+  peer=$!
+  wait_pty_size c2 "65535 65535"
+  wait $peer
+  # When it leaves, the size is b's again.
+  wait_pty_size c2 "24 80"
+  pane c 80 24 "stty rows 65535 cols 65535; '$WARREN_TTY' attach --socket '$SOCK' c2"
+  wait_pty_size c2 "65535 65535"
+  keys c 'echo still-$((2+0))' Enter
+  wait_screen c still-2
+  kill -0 "$SERVE_PID"
+
+  SOCK=$BATS_TEST_TMPDIR/s3/console.sock
+  pane r3 80 24 "stty rows 65535 cols 65535; '$WARREN_TTY' recv --pid-file '$BATS_TEST_TMPDIR/recv3.pid' '$SOCK'"
+  wait_for_file "$BATS_TEST_TMPDIR/recv3.pid"
+  run_console c3
+  wait_pty_size c3 "65535 65535"
+  keys r3 'echo big-$((3+0))' Enter
+  wait_screen r3 big-3
+  keys r3 exit Enter
+  wait_screen r3 PANE-RC=0
 }
 
 @test "tty: --log-dir keeps each session's output" {

@@ -114,6 +114,19 @@ state_field() { # id field
   warren state "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
 }
 
+# assert_idle PID SECONDS MAX_TICKS: PID used at most MAX_TICKS clock ticks of CPU (user +
+# system) in SECONDS seconds. A busy loop uses about 100 a second.
+assert_idle() {
+  local before after
+  before=$(awk '{ print $14 + $15 }' "/proc/$1/stat")
+  sleep "$2"
+  after=$(awk '{ print $14 + $15 }' "/proc/$1/stat")
+  if [ $((after - before)) -gt "$3" ]; then
+    echo "pid $1 used $((after - before)) clock ticks of CPU in $2 s (at most $3)" >&2
+    return 1
+  fi
+}
+
 wait_for_status() { # id status
   local i
   for i in $(seq 1 100); do

@@ -791,17 +791,7 @@ PY
   set_args sleep 100
   run detached create c1
   assert_status 0
-  local hpid before after
-  hpid=$(helper_pid c1)
-  cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-  before=$(cpu_ticks "$hpid")
-  sleep 2
-  after=$(cpu_ticks "$hpid")
-  # A busy loop would use about 200 ticks in these two seconds.
-  if [ $((after - before)) -gt 20 ]; then
-    echo "the helper used $((after - before)) ticks of CPU in 2 s" >&2
-    return 1
-  fi
+  assert_idle "$(helper_pid c1)" 2 20
 }
 
 @test "SECURITY 70: a published port in use fails create, naming it, and leaves nothing behind" {
